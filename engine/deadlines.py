@@ -51,12 +51,13 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Annotated, Literal
+
 
 import holidays
-from pydantic import BaseModel, ConfigDict, Field
 
-from scr_eligibility.errors import InputError, Problem
+
+from ..criteria.model import Deadline
+from ..errors import InputError, Problem
 
 __all__ = [
     "CALENDAR_SOURCE",
@@ -85,6 +86,7 @@ LAST_YEAR: int = int(holidays.GB.end_year)
 _FROM_WORDS = {
     "awareness_date": "the date the local authority became aware",
     "notification_date": "the date of notification",
+    "decision_date": "the date of the decision",
 }
 
 _UNIT_WORDS = {
@@ -99,19 +101,8 @@ _WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Satur
 _WORKING_DAYS_NOTE = "weekends and England and Wales bank holidays are not counted"
 
 
-class DeadlineRule(BaseModel, frozen=True):
-    """A deadline as an edition states it: ``count`` ``unit`` from the date named by ``from``.
-
-    ``{"count": 5, "unit": "working_days", "from": "awareness_date"}`` reads
-    "within 5 working days of the date the local authority became aware".
-    """
-
-    model_config = ConfigDict(populate_by_name=True, extra="forbid")
-
-    # strict: a YAML ``count: yes`` or ``count: 5.5`` is an error, not 1 or 5.
-    count: Annotated[int, Field(ge=0, strict=True)]
-    unit: Literal["working_days", "days", "months"]
-    from_: Literal["awareness_date", "notification_date"] = Field("awareness_date", alias="from")
+# The declarative form lives with the editions (criteria/model.py); this module only counts.
+DeadlineRule = Deadline
 
 
 # --------------------------------------------------------------------------- validation
@@ -297,7 +288,8 @@ def describe(rule: DeadlineRule) -> str:
             + ("one month" if rule.count == 1 else f"{rule.count} months")
             + " later, or the last day of that month if it has no such day"
         )
-    return f"within {amount} of {origin} ({how})"
+    qualifier = f"{rule.qualifier} " if rule.qualifier else ""
+    return f"{qualifier}within {amount} of {origin} ({how})"
 
 
 def skipped_days(start: date, due: date) -> list[tuple[date, str]]:

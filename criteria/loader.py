@@ -1,0 +1,271 @@
+"""Loading and validating edition files, and finding the editions in force on a date."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+import hashlib
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..errors import CriteriaError, EditionNotFound, InputError, Problem
+from ..facts import BOOL_FACTS, FACT_NAMES, allowed_values
+from ..loading import decode, parse_text
+from .model import OPS, All, Any_, Condition, Edition, EditionFile, Leaf, Not, Ref
+
+EDITIONS_DIR = Path(__file__).with_name("editions")
+RELEASED_FILE = Path(__file__).with_name("released.json")
+
+
+def content_hash(data: bytes) -> str:
+    """The content hash of an edition file: SHA-256 of its exact bytes."""
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def load_edition_file(path: str | Path) -> Edition:
+    """Load and validate one edition file; refuse it with a :class:`CriteriaError` naming every problem."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise CriteriaError("the criteria file cannot be read", [Problem(str(path), str(error), "a readable file")],
+                            str(path)) from None
+    return load_edition_bytes(data, str(path))
+
+
+def load_edition_bytes(data: bytes, source: str) -> Edition:
+    try:
+        raw = parse_text(decode(data, source), source, "yaml")
+    except InputError as error:
+        raise CriteriaError(error.message, error.problems, source) from None
+    if not isinstance(raw, dict):
+        raise CriteriaError("a criteria file must be a mapping", [Problem(source, type(raw).__name__, "a mapping")],
+                            source)
+    problems: list[Problem] = []
+    for i, criterion in enumerate(raw.get("criteria") or []):
+        if isinstance(criterion, dict) and not str(criterion.get("citation") or "").strip():
+            problems.append(Problem(f"criteria[{i}] ({criterion.get('id', '?')}).citation", "nothing",
+                                    "the citation of the source text"))
+        if isinstance(criterion, dict) and not str(criterion.get("text") or "").strip():
+            problems.append(Problem(f"criteria[{i}] ({criterion.get('id', '?')}).text", "nothing",
+                                    "the verbatim source text"))
+    if problems:
+        raise CriteriaError("the criteria file is not valid", problems, source)
+    try:
+        content = EditionFile.model_validate(raw)
+    except ValidationError as error:
+        raise CriteriaError("the criteria file is not valid", [
+            Problem(".".join(str(p) for p in e["loc"]), repr(e.get("input"))[:80], e["msg"]) for e in error.errors()
+        ], source) from None
+    content = _parse_conditions(content, source)
+    return Edition(content=content, content_hash=content_hash(data), path=source)
+
+
+def _parse_conditions(content: EditionFile, source: str) -> EditionFile:
+    problems: list[Problem] = []
+    names = [d.id for d in content.definitions] + [c.id for c in content.criteria]
+    duplicates = {n for n in names if names.count(n) > 1}
+    for name in sorted(duplicates):
+        problems.append(Problem(name, "the id twice", "each definition and criterion id once"))
+    definitions = tuple(
+        d.model_copy(update={"condition": parse_condition(d.condition, f"definitions.{d.id}", names, problems)})
+        for d in content.definitions)
+    criteria = tuple(
+        c.model_copy(update={"condition": parse_condition(c.condition, f"criteria.{c.id}", names, problems)})
+        for c in content.criteria)
+    criterion_ids = {c.id for c in content.criteria}
+    for determination in content.determinations:
+        defaults = [o for o in determination.outcomes if not o.criteria]
+        if len(defaults) != 1 or determination.outcomes[-1].criteria:
+            problems.append(Problem(f"determinations.{determination.id}.outcomes",
+                                    f"{len(defaults)} outcomes without criteria",
+                                    "exactly one default outcome (no criteria), placed last"))
+        for outcome in determination.outcomes:
+            for cid in outcome.criteria:
+                if cid not in criterion_ids:
+                    problems.append(_unknown_name(f"determinations.{determination.id}.{outcome.id}", cid,
+                                                  sorted(criterion_ids), "a criterion id of this edition"))
+    result = content.model_copy(update={"definitions": definitions, "criteria": criteria})
+    if not problems:
+        _check_cycles(result, problems)
+    if problems:
+        raise CriteriaError("the criteria file is not valid", problems, source)
+    return result
+
+
+def _unknown_name(where: str, name: str, choices: list[str], expected: str) -> Problem:
+    close = difflib.get_close_matches(str(name), choices, n=1)
+    return Problem(where, repr(name), expected, f"did you mean {close[0]}?" if close else None)
+
+
+def parse_condition(raw: Any, where: str, names: list[str], problems: list[Problem]) -> Condition:
+    """Parse a condition written as data into a tree, collecting problems instead of stopping at the first."""
+    if not isinstance(raw, dict):
+        problems.append(Problem(where, repr(raw)[:60], "a condition: {fact, op, value}, {all}, {any}, {not} or {ref}"))
+        return All(())
+    keys = set(raw)
+    if keys & {"all", "any"}:
+        key = "all" if "all" in raw else "any"
+        items = raw[key]
+        if not isinstance(items, list) or not items or len(keys) != 1:
+            problems.append(Problem(where, repr(raw)[:60], f"{{{key}: [conditions...]}} with at least one condition"))
+            return All(())
+        parsed = tuple(parse_condition(item, f"{where}.{key}[{i}]", names, problems) for i, item in enumerate(items))
+        return All(parsed) if key == "all" else Any_(parsed)
+    if "not" in raw:
+        if len(keys) != 1:
+            problems.append(Problem(where, repr(raw)[:60], "{not: condition} alone"))
+        return Not(parse_condition(raw["not"], f"{where}.not", names, problems))
+    if "ref" in raw:
+        if raw["ref"] not in names:
+            problems.append(_unknown_name(f"{where}.ref", raw["ref"], names, "a definition or criterion id"))
+        return Ref(str(raw["ref"]))
+    allowed_keys = {"fact", "op", "value", "unknown", "says"}
+    extra = keys - allowed_keys
+    if extra or not {"fact", "op", "value"} <= keys:
+        problems.append(Problem(where, repr(sorted(keys)), "a leaf with keys fact, op, value (and optionally "
+                                "unknown, says), or all / any / not / ref"))
+        return All(())
+    fact, op, value = raw["fact"], raw["op"], raw["value"]
+    before = len(problems)
+    if fact not in FACT_NAMES:
+        problems.append(_unknown_name(f"{where}.fact", fact, list(FACT_NAMES), "a fact name (see `scr template`)"))
+    if op not in OPS:
+        problems.append(_unknown_name(f"{where}.op", op, list(OPS), "one of " + ", ".join(OPS)))
+    unknown = raw.get("unknown", "unknown")
+    if unknown not in ("unknown", "met", "not_met"):
+        problems.append(Problem(f"{where}.unknown", repr(unknown), "unknown, met or not_met"))
+    if len(problems) == before:
+        _check_value(fact, op, value, where, problems)
+    if isinstance(value, list):
+        value = tuple(value)
+    return Leaf(fact=fact, op=op, value=value, unknown=unknown, says=raw.get("says"))
+
+
+def _check_value(fact: str, op: str, value: Any, where: str, problems: list[Problem]) -> None:
+    values = value if op in ("in", "not_in") else [value]
+    if op in ("in", "not_in") and (not isinstance(value, list) or not value):
+        problems.append(Problem(f"{where}.value", repr(value), f"a non-empty list of values for op {op}"))
+        return
+    if op in ("lt", "le", "gt", "ge") and fact != "age":
+        problems.append(Problem(f"{where}.op", op, "eq, ne, in or not_in: only age is compared by size"))
+        return
+    allowed = allowed_values(fact)
+    for item in values:
+        if fact == "age":
+            ok = isinstance(item, int) and not isinstance(item, bool)
+            expected = "a whole number"
+        elif fact in BOOL_FACTS:
+            ok = isinstance(item, bool)
+            expected = "true or false"
+        elif allowed:
+            ok = item in allowed
+            expected = "one of " + ", ".join(map(str, allowed))
+        else:
+            ok = False
+            expected = "a fact that conditions can test (not dates or the case reference)"
+        if not ok:
+            problems.append(Problem(f"{where}.value", repr(item), f"{expected} (the values of {fact})"))
+
+
+def _check_cycles(content: EditionFile, problems: list[Problem]) -> None:
+    conditions: dict[str, Condition] = {d.id: d.condition for d in content.definitions}
+    conditions.update({c.id: c.condition for c in content.criteria})
+
+    def visit(name: str, trail: tuple[str, ...]) -> None:
+        if name in trail:
+            problems.append(Problem(name, " -> ".join(trail + (name,)), "references without a cycle"))
+            return
+        for ref in _refs(conditions[name]):
+            visit(ref, trail + (name,))
+
+    for name in conditions:
+        visit(name, ())
+
+
+def _refs(condition: Condition) -> list[str]:
+    if isinstance(condition, Ref):
+        return [condition.name]
+    if isinstance(condition, (All, Any_)):
+        return [r for item in condition.items for r in _refs(item)]
+    if isinstance(condition, Not):
+        return _refs(condition.item)
+    return []
+
+
+def inline(condition: Condition, edition: Edition) -> Condition:
+    """The condition with every ``ref`` replaced by what it names (refs are acyclic: checked on load)."""
+    if isinstance(condition, Ref):
+        target = {d.id: d.condition for d in edition.content.definitions}
+        target.update({c.id: c.condition for c in edition.content.criteria})
+        return inline(target[condition.name], edition)
+    if isinstance(condition, All):
+        return All(tuple(inline(i, edition) for i in condition.items))
+    if isinstance(condition, Any_):
+        return Any_(tuple(inline(i, edition) for i in condition.items))
+    if isinstance(condition, Not):
+        return Not(inline(condition.item, edition))
+    return condition
+
+
+@lru_cache(maxsize=1)
+def released_hashes() -> dict[str, str]:
+    """The pinned content hash of every released edition version, ``{"id@version": "sha256:..."}``."""
+    return dict(json.loads(RELEASED_FILE.read_text(encoding="utf-8")))
+
+
+@lru_cache(maxsize=1)
+def _all_shipped() -> tuple[Edition, ...]:
+    editions = [load_edition_file(p) for p in sorted(EDITIONS_DIR.glob("*.yaml"))]
+    return tuple(sorted(editions, key=lambda e: (e.content.in_force.from_, e.id, e.version)))
+
+
+def all_editions() -> tuple[Edition, ...]:
+    """Every edition version shipped with this installation, oldest in force first."""
+    return _all_shipped()
+
+
+def latest_editions() -> tuple[Edition, ...]:
+    """The newest version of each edition."""
+    latest: dict[str, Edition] = {}
+    for edition in all_editions():
+        if edition.id not in latest or edition.version > latest[edition.id].version:
+            latest[edition.id] = edition
+    return tuple(sorted(latest.values(), key=lambda e: (e.content.in_force.from_, e.id)))
+
+
+def get_edition(edition_id: str, version: int | None = None) -> Edition:
+    """An edition by id (``id`` or ``id@version``); the newest version unless one is named."""
+    if "@" in edition_id and version is None:
+        edition_id, _, text = edition_id.partition("@")
+        try:
+            version = int(text.lstrip("v"))
+        except ValueError:
+            raise EditionNotFound("no such edition version", [Problem("edition", repr(text), "a version number")]) from None
+    candidates = [e for e in all_editions() if e.id == edition_id]
+    if not candidates:
+        raise EditionNotFound("no such edition", [_unknown_name(
+            "edition", edition_id, [e.id for e in latest_editions()], "one of " + ", ".join(
+                e.id for e in latest_editions()))])
+    if version is None:
+        return max(candidates, key=lambda e: e.version)
+    for edition in candidates:
+        if edition.version == version:
+            return edition
+    raise EditionNotFound("this installation does not have that edition version", [Problem(
+        "edition", f"{edition_id}@{version}", "one of " + ", ".join(e.ref for e in candidates),
+        "replay it with a version of scr-eligibility that shipped it")])
+
+
+def editions_in_force(day: _dt.date) -> tuple[Edition, ...]:
+    """The newest version of every edition in force on ``day``."""
+    return tuple(e for e in latest_editions() if e.in_force_on(day))
+
+
+def current_editions() -> tuple[Edition, ...]:
+    """The editions in force now (those with no end date)."""
+    return tuple(e for e in latest_editions() if e.content.in_force.until is None)

@@ -1,0 +1,200 @@
+"""The shape of an edition of the guidance, as data.
+
+An edition is a YAML file: its id, title, version and in-force dates; named definitions
+(reusable conditions such as "a child"); its criteria, each with the verbatim text, the
+citation, the reading chosen where the text is ambiguous, and a declarative condition over
+the facts; and its determinations, each an ordered list of outcomes decided by criteria,
+with the duties (and deadlines) an outcome creates.
+
+Conditions are trees of ``all`` / ``any`` / ``not`` / ``ref`` over leaves
+``{fact, op, value}``. They are evaluated in three-valued (Kleene) logic: a leaf on an
+unknown fact is unknown, unless the leaf says how the text treats an unknown
+(``unknown: met``: a presumption the criterion's reading must explain).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+from typing import Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Op = Literal["eq", "ne", "in", "not_in", "lt", "le", "gt", "ge"]
+OPS: tuple[str, ...] = ("eq", "ne", "in", "not_in", "lt", "le", "gt", "ge")
+Kind = Literal["mandatory", "discretionary", "notification", "duty", "consideration"]
+Basis = Literal["statute", "regulations", "guidance"]
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """A comparison of one fact with a value (or values, for ``in`` / ``not_in``)."""
+
+    fact: str
+    op: str
+    value: Any
+    unknown: Literal["unknown", "met", "not_met"] = "unknown"
+    says: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        return (self.fact, self.op, repr(self.value), self.unknown)
+
+
+@dataclass(frozen=True)
+class All:
+    items: tuple[Condition, ...]
+
+
+@dataclass(frozen=True)
+class Any_:
+    items: tuple[Condition, ...]
+
+
+@dataclass(frozen=True)
+class Not:
+    item: Condition
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A reference to a definition or another criterion of the same edition, inlined when compiled."""
+
+    name: str
+
+
+Condition = Union[Leaf, All, Any_, Not, Ref]
+
+
+class Definition(BaseModel):
+    """A named condition shared by several criteria (for example "a child")."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+    id: str
+    text: str | None = None
+    citation: str | None = None
+    reading: str | None = None
+    condition: Any
+
+
+class Criterion(BaseModel):
+    """One criterion of an edition: the words of the law and its condition over the facts."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+    id: str
+    kind: Kind
+    title: str
+    text: str = Field(description="The verbatim source text.")
+    citation: str
+    reading: str | None = Field(None, description="The reading chosen where the text is ambiguous.")
+    variant: str | None = Field(None, description="A known variant of the text in other copies of the guidance.")
+    condition: Any
+
+
+class Deadline(BaseModel):
+    """When a duty falls due, counted from a date the facts give."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    count: int = Field(ge=0, strict=True)  # strict: `count: yes` or `5.5` is an error, not 1 or 5
+    unit: Literal["working_days", "days", "months"]
+    from_: Literal["awareness_date", "notification_date", "decision_date"] = Field("awareness_date", alias="from")
+    qualifier: str | None = Field(None, description="e.g. 'normally': the timescale is not absolute.")
+
+
+class Duty(BaseModel):
+    """What must be done, by whom and by when, once an outcome is reached."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    action: str
+    by: str
+    deadline: Deadline | None = None
+    basis: Basis
+    source: str
+    note: str | None = None
+
+
+class OutcomeDef(BaseModel):
+    """One outcome of a determination. Without ``criteria`` it is the default (none met)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    label: str
+    criteria: tuple[str, ...] = ()
+    duties: tuple[Duty, ...] = ()
+
+
+class Determination(BaseModel):
+    """A question the edition answers: its outcomes in priority order, the first met wins."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    title: str
+    who_decides: str | None = None
+    outcomes: tuple[OutcomeDef, ...]
+
+
+class InForce(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    from_: _dt.date = Field(alias="from")
+    until: _dt.date | None = Field(None, description="The last day in force (inclusive); none if still in force.")
+    note: str | None = None
+
+    def covers(self, day: _dt.date) -> bool:
+        return self.from_ <= day and (self.until is None or day <= self.until)
+
+
+class EditionFile(BaseModel):
+    """The raw, validated content of an edition file (conditions still as parsed trees)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+    id: str
+    title: str
+    short_title: str
+    version: int = Field(ge=1)
+    released: _dt.date | None = None
+    in_force: InForce
+    summary: str
+    sources: tuple[str, ...] = ()
+    definitions: tuple[Definition, ...] = ()
+    criteria: tuple[Criterion, ...]
+    determinations: tuple[Determination, ...]
+
+
+@dataclass(frozen=True)
+class Edition:
+    """A loaded edition: its validated content plus where it came from and its content hash."""
+
+    content: EditionFile
+    content_hash: str
+    path: str
+
+    @property
+    def id(self) -> str:
+        return self.content.id
+
+    @property
+    def version(self) -> int:
+        return self.content.version
+
+    @property
+    def ref(self) -> str:
+        """``id@version``, the name under which the edition is compiled and recorded."""
+        return f"{self.content.id}@{self.content.version}"
+
+    def criterion(self, criterion_id: str) -> Criterion:
+        for criterion in self.content.criteria:
+            if criterion.id == criterion_id:
+                return criterion
+        raise KeyError(criterion_id)
+
+    def in_force_on(self, day: _dt.date) -> bool:
+        return self.content.in_force.covers(day)

@@ -1,0 +1,138 @@
+"""The decision and its explanation: plain data, serialisable to JSON and back unchanged.
+
+Renderers (table, Markdown, HTML) read these models; nothing here formats text for a
+particular output.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..facts import Facts
+
+Status = Literal["met", "not_met", "unknown"]
+UNDETERMINED = "undetermined"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Evidence(_Model):
+    """One condition of a criterion, as the engine found it for this case."""
+
+    fact: str
+    condition: str = Field(description="The condition in words.")
+    status: Status
+    value: Any = Field(None, description="The fact's value (null when unknown).")
+    value_label: str = Field(description="The fact's value in words.")
+    presumed: bool = Field(False, description="True when the text presumes the condition while the fact is unknown.")
+
+
+class CriterionResult(_Model):
+    """A criterion of an edition, its status for this case, and why."""
+
+    id: str
+    kind: str
+    title: str
+    status: Status
+    text: str = Field(description="The verbatim source text.")
+    citation: str
+    reading: str | None = None
+    variant: str | None = None
+    evidence: tuple[Evidence, ...] = Field(
+        description="Met: the conditions that were met. Not met: the conditions that failed. Unknown: the "
+        "conditions whose facts are missing.")
+    missing_facts: tuple[str, ...] = Field(description="Unknown facts this criterion reads.")
+
+
+class DutyResult(_Model):
+    """Something that must be done because of an outcome, by whom and by when."""
+
+    id: str
+    action: str
+    by: str
+    basis: str = Field(description="statute, regulations or guidance: guidance timescales are not statute.")
+    source: str
+    deadline: str | None = Field(None, description="The deadline rule in words.")
+    due: _dt.date | None = Field(None, description="The due date, when the start date is a known fact.")
+    skipped: tuple[str, ...] = Field((), description="Bank holidays and weekends the count stepped over.")
+    note: str | None = None
+
+
+class PossibleOutcome(_Model):
+    """An outcome that unknown facts still leave open, and what would lead to it."""
+
+    outcome: str
+    label: str
+    when: str = Field(description="What would have to be true for this outcome, in words.")
+    deciding_facts: tuple[str, ...]
+
+
+class DeterminationResult(_Model):
+    """The answer an edition gives to one of its questions."""
+
+    id: str
+    title: str
+    outcome: str = Field(description="The outcome id, or 'undetermined'.")
+    label: str
+    who_decides: str | None = None
+    decided_by: tuple[str, ...] = Field((), description="The criteria that decided the outcome.")
+    possible: tuple[PossibleOutcome, ...] = Field(
+        (), description="When undetermined: the outcomes still possible and what would decide between them.")
+    deciding_facts: tuple[str, ...] = Field((), description="Unknown facts whose answers could change the outcome.")
+    duties: tuple[DutyResult, ...] = ()
+
+    @property
+    def decided(self) -> bool:
+        return self.outcome != UNDETERMINED
+
+
+class EditionResult(_Model):
+    """Everything one edition says about the case."""
+
+    edition: str
+    version: int
+    content_hash: str
+    title: str
+    short_title: str
+    in_force_from: _dt.date
+    in_force_until: _dt.date | None
+    determinations: tuple[DeterminationResult, ...]
+    criteria: tuple[CriterionResult, ...]
+
+    @property
+    def primary(self) -> DeterminationResult:
+        """The edition's main question (the first determination)."""
+        return self.determinations[0]
+
+    @property
+    def ref(self) -> str:
+        return f"{self.edition}@{self.version}"
+
+
+class Decision(_Model):
+    """The decision on one case under every edition applied, with the explanation."""
+
+    case_reference: str | None
+    facts: Facts
+    editions_applied: str = Field(description="Why these editions: the date used, or the override.")
+    as_of: _dt.date | None = Field(None, description="The date whose rules were applied, if any.")
+    editions: tuple[EditionResult, ...]
+    engine_version: str
+
+    @property
+    def outcomes(self) -> dict[str, str]:
+        """``{edition id: outcome of its main determination}``."""
+        return {e.edition: e.primary.outcome for e in self.editions}
+
+    def deciding_facts(self) -> tuple[str, ...]:
+        """Every unknown fact whose answer could change some determination, in first-seen order."""
+        seen: dict[str, None] = {}
+        for edition in self.editions:
+            for determination in edition.determinations:
+                seen.update(dict.fromkeys(determination.deciding_facts))
+        return tuple(seen)

@@ -1,0 +1,281 @@
+"""Evaluate a case: choose the editions, run each through durable_rules, build the decision.
+
+The status of every criterion and every condition comes from the rule engine
+(:mod:`scr_eligibility.rules`). This module only turns those statuses into outcomes,
+possible outcomes, duties and evidence, using per-edition tables built once (a
+:class:`_Plan`), so the per-case path is table look-ups.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .._version import __version__
+from ..criteria.loader import current_editions, editions_in_force, get_edition, inline
+from ..criteria.model import All, Any_, Condition, Criterion, Determination, Edition, Leaf, Not
+from ..errors import EditionNotFound, Problem
+from ..facts import Facts, label, parse_facts
+from ..rules import Ruleset, ruleset_for
+from . import deadlines
+from .decision import (
+    UNDETERMINED,
+    CriterionResult,
+    Decision,
+    DeterminationResult,
+    DutyResult,
+    EditionResult,
+    Evidence,
+    PossibleOutcome,
+    Status,
+)
+
+_STATUS = {True: "met", False: "not_met"}
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """Everything about an edition that does not depend on the case, computed once."""
+
+    edition: Edition
+    ruleset: Ruleset
+    criteria: tuple[Criterion, ...]
+    trees: dict[str, Condition]  # criterion id -> inlined condition
+    leaf_number: dict[tuple[str, str, str, str], int]
+    leaves: tuple[Leaf, ...]
+    leaf_words: tuple[str, ...]
+    criterion_leaves: dict[str, tuple[int, ...]]
+
+
+_plans: dict[tuple[str, str], _Plan] = {}
+_plans_lock = threading.Lock()
+
+
+def _plan(edition: Edition) -> _Plan:
+    key = (edition.ref, edition.content_hash)
+    plan = _plans.get(key)
+    if plan is None:
+        with _plans_lock:
+            plan = _plans.get(key)
+            if plan is None:
+                ruleset = ruleset_for(edition)
+                compiled = ruleset.compiled
+                plan = _Plan(
+                    edition=edition,
+                    ruleset=ruleset,
+                    criteria=edition.content.criteria,
+                    trees={c.id: inline(c.condition, edition) for c in edition.content.criteria},
+                    leaf_number={leaf.key: i for i, leaf in enumerate(compiled.leaves)},
+                    leaves=compiled.leaves,
+                    leaf_words=tuple(leaf_words(leaf) for leaf in compiled.leaves),
+                    criterion_leaves=compiled.criterion_leaves,
+                )
+                _plans[key] = plan
+    return plan
+
+
+_OP_WORDS = {"eq": "is", "ne": "is not", "in": "is", "not_in": "is not", "lt": "is under", "le": "is at most",
+             "gt": "is over", "ge": "is at least"}
+
+
+def leaf_words(leaf: Leaf) -> str:
+    """A condition in words: its own ``says`` text, or one made from the fact and value."""
+    if leaf.says:
+        return leaf.says
+    values = leaf.value if isinstance(leaf.value, tuple) else (leaf.value,)
+    return f"{leaf.fact.replace('_', ' ')} {_OP_WORDS[leaf.op]} " + " or ".join(label(v) for v in values)
+
+
+def select_editions(
+    facts: Facts,
+    as_of: _dt.date | None = None,
+    editions: Iterable[str | Edition] | None = None,
+) -> tuple[tuple[Edition, ...], str, _dt.date | None]:
+    """The editions to apply and why: explicit ones, else those in force on the date that decides."""
+    if editions is not None:
+        chosen = tuple(e if isinstance(e, Edition) else get_edition(e) for e in editions)
+        if not chosen:
+            raise EditionNotFound("no edition was named", [Problem("edition", "nothing", "an edition id")])
+        return chosen, "editions named by the caller: " + ", ".join(e.ref for e in chosen), as_of
+    if as_of is not None:
+        day, why = as_of, f"the rules in force on {as_of.isoformat()} (the date given)"
+    elif facts.awareness_date is not None:
+        day, why = facts.awareness_date, (
+            f"the rules in force on {facts.awareness_date.isoformat()}, the date the authority became aware")
+    elif facts.incident_date is not None:
+        day, why = facts.incident_date, (
+            f"the rules in force on {facts.incident_date.isoformat()}, the incident date (no awareness date given)")
+    else:
+        chosen = current_editions()
+        return chosen, "no date was given, so the current edition was applied: " + ", ".join(
+            e.ref for e in chosen), None
+    chosen = editions_in_force(day)
+    if not chosen:
+        raise EditionNotFound("no edition of the rules was in force on that date", [Problem(
+            "date", day.isoformat(), "a date from 1 April 2006 (the earliest edition this tool holds)")])
+    return chosen, why, day
+
+
+def evaluate(
+    facts: Facts | dict[str, Any],
+    *,
+    as_of: _dt.date | None = None,
+    editions: Iterable[str | Edition] | None = None,
+) -> Decision:
+    """Decide a case. ``facts`` is a :class:`Facts` or a mapping (validated here).
+
+    By default the case is evaluated under every edition in force on the date the
+    authority became aware (else the incident date, else today's editions); ``as_of``
+    names another date and ``editions`` names the editions outright.
+    """
+    case = parse_facts(facts)
+    chosen, why, day = select_editions(case, as_of, editions)
+    results = tuple(evaluate_edition(case, edition) for edition in chosen)
+    return Decision.model_construct(
+        case_reference=case.case_reference,
+        facts=case,
+        editions_applied=why,
+        as_of=day,
+        editions=results,
+        engine_version=__version__,
+    )
+
+
+def evaluate_edition(facts: Facts, edition: Edition) -> EditionResult:
+    """Everything ``edition`` says about ``facts``."""
+    plan = _plan(edition)
+    values = {name: getattr(facts, name) for name in plan.ruleset.compiled.facts_read}
+    known = {name: value for name, value in values.items() if value is not None}
+    criteria_truth, leaf_truth = plan.ruleset.evaluate(known, facts.case_reference)
+    statuses: dict[str, Status] = {
+        c.id: _STATUS[criteria_truth[c.id]] if c.id in criteria_truth else "unknown" for c in plan.criteria}
+    results = tuple(_criterion_result(plan, c, statuses[c.id], leaf_truth, values) for c in plan.criteria)
+    by_id = {r.id: r for r in results}
+    determinations = tuple(
+        _determine(plan, d, statuses, by_id, leaf_truth, facts) for d in edition.content.determinations)
+    content = edition.content
+    return EditionResult.model_construct(
+        edition=content.id,
+        version=content.version,
+        content_hash=edition.content_hash,
+        title=content.title,
+        short_title=content.short_title,
+        in_force_from=content.in_force.from_,
+        in_force_until=content.in_force.until,
+        determinations=determinations,
+        criteria=results,
+    )
+
+
+def _leaf_status(index: int, leaf_truth: dict[int, bool]) -> Status:
+    truth = leaf_truth.get(index)
+    return "unknown" if truth is None else _STATUS[truth]
+
+
+def _criterion_result(plan: _Plan, criterion: Criterion, status: Status, leaf_truth: dict[int, bool],
+                      values: dict[str, Any]) -> CriterionResult:
+    evidence = []
+    missing: dict[str, None] = {}
+    for index in plan.criterion_leaves[criterion.id]:
+        leaf = plan.leaves[index]
+        value = values[leaf.fact]
+        if value is None:
+            missing[leaf.fact] = None
+        leaf_status = _leaf_status(index, leaf_truth)
+        # Met: the conditions that were met; not met: those that failed; unknown: those not yet known.
+        if leaf_status == status or (status == "unknown" and value is None):
+            evidence.append(Evidence.model_construct(
+                fact=leaf.fact, condition=plan.leaf_words[index], status=leaf_status,
+                value=value.isoformat() if isinstance(value, _dt.date) else value,
+                value_label=label(value), presumed=value is None and leaf_status != "unknown"))
+    return CriterionResult.model_construct(
+        id=criterion.id, kind=criterion.kind, title=criterion.title, status=status, text=criterion.text,
+        citation=criterion.citation, reading=criterion.reading, variant=criterion.variant,
+        evidence=tuple(evidence), missing_facts=tuple(missing))
+
+
+def residue(condition: Condition, plan: _Plan, leaf_truth: dict[int, bool]) -> str | None:
+    """What is still unknown in ``condition``, in words ("abuse or neglect is known or suspected and ...").
+
+    Conditions already met drop out of an ``all``; ``None`` means nothing unknown remains.
+    """
+    if isinstance(condition, Leaf):
+        index = plan.leaf_number[condition.key]
+        return plan.leaf_words[index] if index not in leaf_truth else None
+    if isinstance(condition, Not):
+        inner = residue(condition.item, plan, leaf_truth)
+        return f"not ({inner})" if inner else None
+    parts = [p for p in (residue(i, plan, leaf_truth) for i in condition.items) if p]  # type: ignore[union-attr]
+    if not parts:
+        return None
+    joiner = " and " if isinstance(condition, All) else " or "
+    text = joiner.join(parts)
+    return f"({text})" if len(parts) > 1 and isinstance(condition, Any_) else text
+
+
+def _determine(plan: _Plan, determination: Determination, statuses: dict[str, Status],
+               results: dict[str, CriterionResult], leaf_truth: dict[int, bool], facts: Facts) -> DeterminationResult:
+    """Walk the outcomes in priority order: the first whose criteria are met wins; unknowns keep later ones open."""
+    possible: list[tuple[Any, list[str]]] = []  # (outcome definition, unknown criteria that would lead to it)
+    blocking: list[str] = []  # unknown criteria of earlier outcomes, which would have to be not met
+    decided_by: tuple[str, ...] = ()
+    for outcome in determination.outcomes:
+        if not outcome.criteria:  # the default: reached only if nothing before it can be met
+            possible.append((outcome, []))
+            break
+        met = [c for c in outcome.criteria if statuses[c] == "met"]
+        unknown = [c for c in outcome.criteria if statuses[c] == "unknown"]
+        if met:
+            possible.append((outcome, []))
+            decided_by = tuple(met)
+            break
+        if unknown:
+            possible.append((outcome, unknown))
+            blocking.extend(unknown)
+    deciding = tuple(dict.fromkeys(f for c in blocking for f in results[c].missing_facts))
+    if len(possible) == 1:
+        outcome = possible[0][0]
+        if not outcome.criteria:
+            decided_by = tuple(c for o in determination.outcomes for c in o.criteria)
+        return DeterminationResult.model_construct(
+            id=determination.id, title=determination.title, outcome=outcome.id, label=outcome.label,
+            who_decides=determination.who_decides, decided_by=decided_by, possible=(), deciding_facts=(),
+            duties=tuple(_duty(d, facts) for d in outcome.duties))
+    options = []
+    for position, (outcome, unknown) in enumerate(possible):
+        lead = "" if position == 0 else "otherwise, "
+        if unknown:
+            conditions = [f"{residue(plan.trees[c], plan, leaf_truth)} ({c})" for c in unknown]
+            when = lead + "if " + "; or if ".join(conditions)
+        elif outcome.criteria:
+            when = lead + "as " + ", ".join(decided_by) + " " + ("is" if len(decided_by) == 1 else "are") + " met"
+        else:
+            when = "otherwise" if position else "if none of the criteria is met"
+        options.append(PossibleOutcome.model_construct(
+            outcome=outcome.id, label=outcome.label, when=when,
+            deciding_facts=tuple(dict.fromkeys(f for c in unknown for f in results[c].missing_facts))))
+    return DeterminationResult.model_construct(
+        id=determination.id, title=determination.title, outcome=UNDETERMINED,
+        label=f"Undetermined: {' / '.join(o.label for o in options)}", who_decides=determination.who_decides,
+        decided_by=(), possible=tuple(options), deciding_facts=deciding, duties=())
+
+
+def _duty(duty: Any, facts: Facts) -> DutyResult:
+    due = None
+    skipped: tuple[str, ...] = ()
+    rule = duty.deadline
+    if rule is not None and rule.from_ == "awareness_date" and facts.awareness_date is not None:
+        due = deadlines.due_date(facts.awareness_date, rule)
+        if rule.unit == "working_days":
+            skipped = tuple(f"{d.isoformat()} {why}" for d, why in deadlines.skipped_days(facts.awareness_date, due))
+    return DutyResult.model_construct(
+        id=duty.id, action=duty.action, by=duty.by, basis=duty.basis, source=duty.source,
+        deadline=deadlines.describe(rule) if rule is not None else None, due=due, skipped=skipped, note=duty.note)
+
+
+def evaluate_many(cases: Sequence[Facts | dict[str, Any]], **options: Any) -> list[Decision]:
+    """Evaluate several cases with the same options."""
+    return [evaluate(case, **options) for case in cases]

@@ -1,0 +1,195 @@
+"""Reading JSON and YAML text safely: case files and criteria files both come through here.
+
+Safe loading only (no YAML tags that build objects), duplicate keys refused, NaN and
+infinities refused, a size limit and a nesting limit, and every failure an
+:class:`~scr_eligibility.errors.InputError` that says where (line and column) and what.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any, TextIO
+
+import yaml
+
+from .errors import InputError, Problem
+
+#: A case file is a few hundred bytes; anything past this is not a case file.
+MAX_BYTES = 1_000_000
+#: Fact sets are flat; criteria files nest a few levels. Deeper input is refused before it can hurt.
+MAX_DEPTH = 32
+#: Values counted after YAML aliases are expanded.
+MAX_VALUES = 100_000
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate keys instead of silently keeping the last one."""
+
+
+def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+    mapping: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+        try:
+            hash(key)
+        except TypeError:
+            raise InputError("the file is not valid YAML", [Problem(
+                _mark(key_node), "a mapping key that is a list or mapping", "a plain key such as outcome")]) from None
+        if key in mapping:
+            raise InputError("the file has a duplicate key", [Problem(
+                _mark(key_node), f"{key!r} a second time", "each key once",
+                "remove one of the two; which one is meant cannot be guessed")])
+        mapping[key] = loader.construct_object(value_node, deep=deep)  # type: ignore[no-untyped-call]
+    return mapping
+
+
+def _mark(node: yaml.Node) -> str:
+    return f"line {node.start_mark.line + 1}, column {node.start_mark.column + 1}"
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(name)
+
+
+def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKey(key)
+        result[key] = value
+    return result
+
+
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+
+def decode(data: bytes, source: str) -> str:
+    """Bytes to text: UTF-8 only, no NUL bytes, within the size limit, not empty."""
+    if len(data) > MAX_BYTES:
+        raise InputError("the file is too large", [Problem(
+            source, f"{len(data):,} bytes", f"at most {MAX_BYTES:,} bytes", "a case file is a few hundred bytes")], source)
+    if b"\x00" in data:
+        raise InputError("the file is binary, not text", [Problem(
+            source, "binary content (NUL bytes)", "a UTF-8 JSON or YAML text file")], source)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputError("the file is not UTF-8 text", [Problem(
+            f"{source}, byte {error.start}", f"byte 0x{data[error.start]:02x}", "UTF-8 text",
+            "save the file as UTF-8")], source) from None
+    if not text.strip():
+        raise InputError("the file is empty", [Problem(source, "no content", "a JSON or YAML mapping of facts")], source)
+    return text
+
+
+def parse_text(text: str, source: str, fmt: str | None = None) -> Any:
+    """Parse JSON or YAML text. ``fmt`` is 'json', 'yaml' or None (JSON if it looks like JSON)."""
+    if fmt is None:
+        fmt = "json" if text.lstrip().startswith(("{", "[")) else "yaml"
+    if fmt == "json":
+        try:
+            value = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_pairs)
+        except _DuplicateKey as dup:
+            raise InputError("the file has a duplicate key", [Problem(
+                source, f"{dup.key!r} a second time", "each key once",
+                "remove one of the two; which one is meant cannot be guessed")], source) from None
+        except json.JSONDecodeError as error:
+            raise InputError("the file is not valid JSON", [Problem(
+                f"line {error.lineno}, column {error.colno}", error.msg, "valid JSON")], source) from None
+        except ValueError as error:
+            raise InputError("the file has a number JSON does not allow", [Problem(
+                source, str(error), "a finite number")], source) from None
+        except RecursionError:
+            raise _too_deep(source) from None
+    else:
+        try:
+            value = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+        except InputError as error:
+            error.source = source
+            raise
+        except yaml.MarkedYAMLError as error:
+            mark = error.problem_mark or error.context_mark
+            where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else source
+            found = error.problem or "text YAML cannot read"
+            expected = "valid YAML"
+            suggestion = None
+            if "could not determine a constructor" in str(error):
+                found = "a YAML tag that would build an object"
+                expected = "plain values (text, numbers, dates, yes/no)"
+                suggestion = "case files hold facts only; tags such as !!python/object are refused"
+            raise InputError("the file is not valid YAML", [Problem(where, found, expected, suggestion)], source) from None
+        except yaml.YAMLError as error:
+            raise InputError("the file is not valid YAML", [Problem(source, str(error), "valid YAML")], source) from None
+        except RecursionError:
+            raise _too_deep(source) from None
+    _check_values(value, source)
+    return value
+
+
+def _too_deep(source: str) -> InputError:
+    return InputError("the file is nested too deeply", [Problem(
+        source, f"more than {MAX_DEPTH} levels", f"at most {MAX_DEPTH} levels")], source)
+
+
+def _check_values(value: Any, source: str) -> None:
+    """Refuse NaN, infinities and nesting deeper than MAX_DEPTH, wherever they are."""
+    stack: list[tuple[Any, int, str]] = [(value, 0, "")]
+    seen = 0
+    while stack:
+        item, depth, path = stack.pop()
+        seen += 1
+        if seen > MAX_VALUES:  # YAML aliases can make a small file expand without bound
+            raise InputError("the file holds too many values", [Problem(
+                source, f"more than {MAX_VALUES:,} values", f"at most {MAX_VALUES:,}")], source)
+        if depth > MAX_DEPTH:
+            raise _too_deep(source)
+        if isinstance(item, float) and not math.isfinite(item):
+            raise InputError("the file has a number that is not finite", [Problem(
+                path or source, repr(item), "a finite number")], source)
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1, f"{path}.{k}" if path else str(k)) for k, v in item.items())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1, f"{path}[{i}]") for i, v in enumerate(item))
+
+
+def read_source(path: str | Path | TextIO) -> tuple[str, str]:
+    """Read a file path, ``-`` for standard input, or an open text stream. Returns (text, source name)."""
+    if hasattr(path, "read"):
+        stream: Any = path
+        data = stream.read()
+        name = getattr(stream, "name", "<stdin>")
+        if isinstance(data, str):
+            data = data.encode("utf-8", "surrogateescape")
+        return decode(data, str(name)), str(name)
+    if str(path) == "-":
+        import sys
+
+        return decode(sys.stdin.buffer.read(MAX_BYTES + 1), "<stdin>"), "<stdin>"
+    file = Path(path)
+    name = str(path)
+    try:
+        with file.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise InputError("the file does not exist", [Problem(name, "no such file", "a path to a case file")], name) from None
+    except IsADirectoryError:
+        raise InputError("that is a folder, not a file", [Problem(name, "a folder", "a path to a case file")], name) from None
+    except OSError as error:
+        raise InputError("the file cannot be read", [Problem(name, error.strerror or str(error), "a readable file")], name) from None
+    return decode(data, name), name
+
+
+def load_data(path: str | Path | TextIO) -> tuple[Any, str]:
+    """Read and parse a JSON or YAML file (by extension, else by content). Returns (value, source)."""
+    text, name = read_source(path)
+    suffix = Path(name).suffix.lower()
+    fmt = "json" if suffix == ".json" else "yaml" if suffix in (".yaml", ".yml") else None
+    return parse_text(text, name, fmt), name
