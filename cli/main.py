@@ -1,0 +1,134 @@
+"""The `scr` command: a thin click layer over the library.
+
+Exit codes: 0 decided (whatever the outcome) or check passed; 1 bad input or a failed
+check; 2 usage; 3 a fault of the engine or the decision log.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import sys
+from typing import Any
+
+import click
+
+from .._version import __version__
+from ..errors import ScrError
+
+
+class ScrGroup(click.Group):
+    """Turns every :class:`ScrError` into its message on stderr and its exit code: never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ScrError as error:
+            click.echo(f"Error: {error}", err=True)
+            ctx.exit(error.exit_code)
+
+
+class IsoDate(click.ParamType):
+    name = "DATE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> _dt.date:
+        if isinstance(value, _dt.date):
+            return value
+        try:
+            return _dt.date.fromisoformat(value)
+        except ValueError:
+            self.fail(f"{value!r} is not a date written YYYY-MM-DD", param, ctx)
+
+
+DATE = IsoDate()
+FORMATS = click.Choice(["table", "json", "markdown"])
+
+
+@click.group(cls=ScrGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="scr-eligibility")
+def main() -> None:
+    """Does a child safeguarding case meet the Serious Case Review / Panel notification thresholds?
+
+    Give the facts a rapid review gathers (a YAML or JSON case file; `scr template` prints a blank
+    one) and get the decision, the criteria that decided it in the words of the law, what is still
+    unknown, and the deadlines.
+    """
+
+
+@main.command()
+@click.argument("case", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True, help="How to print the decision.")
+@click.option("--as-of", type=DATE, help="Apply the rules in force on this date instead of the case's own date.")
+@click.option("--edition", "editions", multiple=True, metavar="ID",
+              help="Apply this edition (id or id@version); repeat for several. See `scr editions`.")
+@click.option("--log", "log_path", type=click.Path(dir_okay=False), help="Append the decision record to this log.")
+def check(case: str, fmt: str, as_of: _dt.date | None, editions: tuple[str, ...], log_path: str | None) -> None:
+    """Decide the case in CASE (a path, or - for standard input)."""
+    from ..engine import evaluate, load_case
+    from .render import render_json, render_markdown, render_table
+
+    facts = load_case(case)
+    decision = evaluate(facts, as_of=as_of, editions=list(editions) or None)
+    if log_path:
+        from ..engine.record import append_to_log
+
+        append_to_log(log_path, decision)
+    renderer = {"table": render_table, "json": render_json, "markdown": render_markdown}[fmt]
+    click.echo(renderer(decision))
+
+
+@main.command()
+@click.argument("edition", required=False)
+@click.option("--format", "fmt", type=click.Choice(["table", "markdown", "json"]), default="table", show_default=True)
+def criteria(edition: str | None, fmt: str) -> None:
+    """List the criteria of EDITION (default: every edition) with their citations."""
+    from ..criteria import get_edition, latest_editions
+    from .render import render_criteria
+
+    chosen = [get_edition(edition)] if edition else list(latest_editions())
+    if fmt == "json":
+        click.echo(json.dumps([e.content.model_dump(mode="json", exclude={"definitions", "criteria"}) | {
+            "ref": e.ref, "content_hash": e.content_hash,
+            "criteria": [c.model_dump(mode="json", exclude={"condition"}) for c in e.content.criteria]}
+            for e in chosen], indent=2))
+    else:
+        click.echo(render_criteria(chosen, fmt))
+
+
+@main.command()
+@click.option("--all-versions", is_flag=True, help="Show every version, not just the newest of each edition.")
+def editions(all_versions: bool) -> None:
+    """List the editions of the rules with their in-force dates, versions and content hashes."""
+    from ..criteria import all_editions, latest_editions, released_hashes
+    from .render import render_editions
+
+    click.echo(render_editions(all_editions() if all_versions else latest_editions(), released_hashes()))
+
+
+def _print(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2))
+
+
+@main.command()
+@click.option("--decision", "which", flag_value="decision", help="The JSON Schema of a decision instead.")
+@click.option("--record", "which", flag_value="record", help="The JSON Schema of a decision record instead.")
+def schema(which: str | None) -> None:
+    """Print the JSON Schema of a fact set (or of a decision, or a decision record)."""
+    from ..engine import Decision
+    from ..facts import Facts
+
+    if which == "decision":
+        _print(Decision.model_json_schema())
+    elif which == "record":
+        from ..engine.record import DecisionRecord
+
+        _print(DecisionRecord.model_json_schema())
+    else:
+        _print(Facts.model_json_schema())
+
+
+# Commands kept in modules of their own, registered here (one line each, keep sorted).
+# (end of command registrations)
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
