@@ -22,6 +22,9 @@ from typing import Any
 from ..criteria.loader import inline
 from ..criteria.model import All, Any_, Condition, Edition, Leaf, Not
 
+#: Set on every case fact the runtime asserts; see _leaf.
+CASE_MARKER = "scr_case"
+
 _POSITIVE = {"eq": None, "ne": "$neq", "lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte"}
 _NEGATE = {"eq": "ne", "ne": "eq", "lt": "ge", "le": "gt", "gt": "le", "ge": "lt", "in": "not_in", "not_in": "in"}
 
@@ -58,7 +61,9 @@ def _leaf(leaf: Leaf, truth: bool) -> dict[str, Any]:
     expression = _compare(leaf.fact, op, leaf.value)
     # A presumption: the text says how an unknown counts, e.g. M2's "unless there is definitive evidence".
     if (leaf.unknown == "met" and truth) or (leaf.unknown == "not_met" and not truth):
-        return {"$or": [{"$nex": {leaf.fact: 1}}, expression]}
+        # "$nex" alone also matches durable_rules' own session-state object ({sid, id, $s}), which it
+        # asserts on a session's first fact: the marker keeps the presumption to our case facts.
+        return {"$or": [{"$and": [{CASE_MARKER: True}, {"$nex": {leaf.fact: 1}}]}, expression]}
     return expression
 
 

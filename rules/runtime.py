@@ -27,7 +27,7 @@ from typing import Any
 import durable_rules_engine as _engine
 
 from ..errors import EngineError, Problem
-from .compiler import CompiledEdition
+from .compiler import CASE_MARKER, CompiledEdition
 
 _NAMES = count(1)
 _SID = "0"
@@ -51,6 +51,7 @@ class Ruleset:
         """Assert one case's fact, collect the names of every rule that fired, and retract it."""
         message = dict(fact)
         message["sid"] = _SID
+        message[CASE_MARKER] = True
         payload = json.dumps(message)
         fired: set[str] = set()
         with self._lock:
