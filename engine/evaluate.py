@@ -48,6 +48,11 @@ class _Plan:
     leaves: tuple[Leaf, ...]
     leaf_words: tuple[str, ...]
     criterion_leaves: dict[str, tuple[int, ...]]
+    #: determination id -> (its criteria, the leaves of those criteria)
+    determination_inputs: dict[str, tuple[tuple[str, ...], tuple[int, ...]]]
+    #: Results already built, keyed by everything they depend on. They are frozen, so sharing them between
+    #: decisions and threads is safe; this keeps explanation-building off the per-case path for common cases.
+    memo: dict[tuple[Any, ...], Any]
 
 
 _plans: dict[tuple[str, str], _Plan] = {}
@@ -72,6 +77,11 @@ def _plan(edition: Edition) -> _Plan:
                     leaves=compiled.leaves,
                     leaf_words=tuple(leaf_words(leaf) for leaf in compiled.leaves),
                     criterion_leaves=compiled.criterion_leaves,
+                    determination_inputs={
+                        d.id: (ids := tuple(c for o in d.outcomes for c in o.criteria),
+                               tuple(sorted({i for c in ids for i in compiled.criterion_leaves[c]})))
+                        for d in edition.content.determinations},
+                    memo={},
                 )
                 _plans[key] = plan
     return plan
@@ -183,8 +193,29 @@ def _leaf_status(index: int, leaf_truth: dict[int, bool]) -> Status:
     return "unknown" if truth is None else _STATUS[truth]
 
 
+_MEMO_LIMIT = 200_000
+
+
+def _remember(plan: _Plan, key: tuple[Any, ...], value: Any) -> Any:
+    if len(plan.memo) >= _MEMO_LIMIT:  # bounded: a long batch of varied cases must not grow memory
+        plan.memo.clear()
+    plan.memo[key] = value
+    return value
+
+
 def _criterion_result(plan: _Plan, criterion: Criterion, status: Status, leaf_truth: dict[int, bool],
                       values: dict[str, Any]) -> CriterionResult:
+    leaves = plan.criterion_leaves[criterion.id]
+    key = ("c", criterion.id, status, tuple(leaf_truth.get(i) for i in leaves),
+           tuple(values[plan.leaves[i].fact] for i in leaves))
+    cached = plan.memo.get(key)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    return _remember(plan, key, _build_criterion_result(plan, criterion, status, leaf_truth, values))
+
+
+def _build_criterion_result(plan: _Plan, criterion: Criterion, status: Status, leaf_truth: dict[int, bool],
+                            values: dict[str, Any]) -> CriterionResult:
     evidence = []
     missing: dict[str, None] = {}
     for index in plan.criterion_leaves[criterion.id]:
@@ -226,6 +257,18 @@ def residue(condition: Condition, plan: _Plan, leaf_truth: dict[int, bool]) -> s
 
 def _determine(plan: _Plan, determination: Determination, statuses: dict[str, Status],
                results: dict[str, CriterionResult], leaf_truth: dict[int, bool], facts: Facts) -> DeterminationResult:
+    criteria, leaves = plan.determination_inputs[determination.id]
+    key = ("d", determination.id, facts.awareness_date, tuple(statuses[c] for c in criteria),
+           tuple(leaf_truth.get(i) for i in leaves), tuple(results[c].missing_facts for c in criteria))
+    cached = plan.memo.get(key)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    return _remember(plan, key, _build_determination(plan, determination, statuses, results, leaf_truth, facts))
+
+
+def _build_determination(plan: _Plan, determination: Determination, statuses: dict[str, Status],
+                         results: dict[str, CriterionResult], leaf_truth: dict[int, bool],
+                         facts: Facts) -> DeterminationResult:
     """Walk the outcomes in priority order: the first whose criteria are met wins; unknowns keep later ones open."""
     possible: list[tuple[Any, list[str]]] = []  # (outcome definition, unknown criteria that would lead to it)
     blocking: list[str] = []  # unknown criteria of earlier outcomes, which would have to be not met
