@@ -1,0 +1,262 @@
+"""Golden case suites: a case, and what each edition of the rules is expected to decide about it.
+
+A suite case is one YAML (or JSON) file::
+
+    name: "Short description of the case"
+    as_of: 2019-01-10            # optional; else editions chosen from the facts' dates
+    editions: [wt2018]            # optional explicit editions (ids); omit to use the rules in force
+    facts: { ...fact set... }
+    expect:
+      lscb-scr-2006:              # edition id
+        outcome: scr_required      # the edition's MAIN determination outcome (or 'undetermined')
+        determinations: {notifiable_incident: notify_ofsted_and_lscb}   # optional, other determinations
+        criteria: {M1: met, M2: not_met}                               # optional, criterion statuses
+        possible: [scr_required, not_met]                              # optional, when undetermined
+        duties: {notify_ofsted_and_lscb: 2024-12-31}                   # optional: duty id -> due date
+      wt2018: {outcome: notify_panel}
+
+What is checked (by :func:`compare`):
+
+* ``expect`` names exactly the editions applied: an edition applied but not expected, or expected but not
+  applied, is a difference (so a case checks which rules were in force, not only what they say).
+* ``outcome``: the outcome of the edition's main (first) determination.
+* ``determinations``, ``criteria``: only those listed are checked.
+* ``possible``: the outcomes still open for the main determination, in any order (empty when decided).
+* ``duties``: each listed duty must be due on that date (``null``: due with no date computed); duties are
+  those of every determination of the edition. Duties not listed are not checked.
+
+:func:`load_suite_case` reads and validates a file, names against the shipped editions included, and raises
+:class:`~scr_eligibility.errors.InputError` naming every problem.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+from typing import Any
+
+from ..criteria.loader import _unknown_name, get_edition
+from ..criteria.model import Edition
+from ..errors import EditionNotFound, InputError, Problem
+from ..facts import Facts, parse_facts
+from ..loading import load_data
+from .decision import UNDETERMINED, Decision, EditionResult
+
+__all__ = ["SUITE_KEYS", "EXPECT_KEYS", "compare", "load_suite_case", "normalise_expect"]
+
+SUITE_KEYS = ("name", "as_of", "editions", "facts", "expect")
+EXPECT_KEYS = ("outcome", "determinations", "criteria", "possible", "duties")
+_STATUSES = ("met", "not_met", "unknown")
+
+Expect = dict[str, dict[str, Any]]
+
+
+def load_suite_case(
+    path: str | Path,
+) -> tuple[str, Facts, _dt.date | None, tuple[str, ...] | None, Expect]:
+    """Read one suite case file: ``(name, facts, as_of, editions, expect)``, or raise :class:`InputError`."""
+    data, source = load_data(path)
+    if not isinstance(data, dict):
+        raise InputError("a suite case must be a mapping", [Problem(
+            source, type(data).__name__, "a mapping with " + ", ".join(SUITE_KEYS))], source)
+    problems: list[Problem] = []
+    for key in data:
+        if key not in SUITE_KEYS:
+            problems.append(_unknown_name(str(key), str(key), list(SUITE_KEYS), "one of " + ", ".join(SUITE_KEYS)))
+    for key in ("name", "facts", "expect"):
+        if key not in data:
+            problems.append(Problem(key, "nothing", f"a {key} (it is required)"))
+    name = data.get("name")
+    if "name" in data and (not isinstance(name, str) or not name.strip()):
+        problems.append(Problem("name", repr(name)[:60], "a short description of the case"))
+    as_of = _date(data.get("as_of"), "as_of", problems)
+    editions = _editions(data.get("editions"), problems) if "editions" in data else None
+    if "facts" in data and not isinstance(data["facts"], dict):
+        problems.append(Problem("facts", type(data["facts"]).__name__, "a mapping of fact names to values"))
+    expect: Expect = {}
+    if "expect" in data:
+        try:
+            expect = normalise_expect(data["expect"])
+        except InputError as error:
+            problems.extend(error.problems)
+        if editions is not None:
+            for edition_id in expect:
+                if edition_id not in editions:
+                    problems.append(Problem(f"expect.{edition_id}", edition_id, "one of the editions named in "
+                                            "editions: " + ", ".join(editions)))
+    if problems:
+        raise InputError("the suite case is not valid", problems, source)
+    facts = parse_facts(data["facts"], source)
+    return str(name), facts, as_of, editions, expect
+
+
+def normalise_expect(raw: Any) -> Expect:
+    """Check an ``expect`` mapping against the shipped editions and return it with dates parsed.
+
+    Raises :class:`InputError` naming every problem: unknown editions, keys, criterion, determination,
+    outcome and duty ids (with the nearest name), statuses other than met / not_met / unknown, bad dates.
+    """
+    problems: list[Problem] = []
+    result: Expect = {}
+    if not isinstance(raw, dict) or not raw:
+        raise InputError("the expectations are not valid", [Problem(
+            "expect", repr(raw)[:60], "a mapping of edition ids to what each edition decides")])
+    for edition_id, entry in raw.items():
+        where = f"expect.{edition_id}"
+        try:
+            edition = get_edition(str(edition_id))
+        except EditionNotFound as error:
+            problems.extend(Problem(where, p.found, p.expected, p.suggestion) for p in error.problems)
+            continue
+        if not isinstance(entry, dict):
+            problems.append(Problem(where, repr(entry)[:60], "a mapping with outcome (and optionally "
+                                    + ", ".join(EXPECT_KEYS[1:]) + ")"))
+            continue
+        result[str(edition_id)] = _expectation(edition, entry, where, problems)
+    if problems:
+        raise InputError("the expectations are not valid", problems)
+    return result
+
+
+def _expectation(edition: Edition, entry: dict[str, Any], where: str, problems: list[Problem]) -> dict[str, Any]:
+    content = edition.content
+    determinations = {d.id: d for d in content.determinations}
+    primary = content.determinations[0]
+    criteria = [c.id for c in content.criteria]
+    duties = sorted({duty.id for d in content.determinations for o in d.outcomes for duty in o.duties})
+    out: dict[str, Any] = {}
+    for key in entry:
+        if key not in EXPECT_KEYS:
+            problems.append(_unknown_name(f"{where}.{key}", str(key), list(EXPECT_KEYS),
+                                          "one of " + ", ".join(EXPECT_KEYS)))
+    if "outcome" not in entry:
+        problems.append(Problem(f"{where}.outcome", "nothing", f"the outcome of {primary.id} (it is required)"))
+    else:
+        out["outcome"] = _outcome(entry["outcome"], primary, f"{where}.outcome", problems)
+    if "determinations" in entry:
+        out["determinations"] = {}
+        for did, outcome in _mapping(entry["determinations"], f"{where}.determinations", problems).items():
+            if did not in determinations:
+                problems.append(_unknown_name(f"{where}.determinations.{did}", did, list(determinations),
+                                              f"a determination of {edition.id}"))
+                continue
+            out["determinations"][did] = _outcome(outcome, determinations[did], f"{where}.determinations.{did}",
+                                                  problems)
+    if "criteria" in entry:
+        out["criteria"] = {}
+        for cid, status in _mapping(entry["criteria"], f"{where}.criteria", problems).items():
+            if cid not in criteria:
+                problems.append(_unknown_name(f"{where}.criteria.{cid}", cid, criteria,
+                                              f"a criterion of {edition.id}"))
+            elif status not in _STATUSES:
+                problems.append(Problem(f"{where}.criteria.{cid}", repr(status), "met, not_met or unknown"))
+            else:
+                out["criteria"][cid] = status
+    if "possible" in entry:
+        possible = entry["possible"]
+        if not isinstance(possible, list) or not possible:
+            problems.append(Problem(f"{where}.possible", repr(possible)[:60], "a list of outcome ids"))
+        else:
+            out["possible"] = [_outcome(o, primary, f"{where}.possible", problems, undetermined=False)
+                               for o in possible]
+    if "duties" in entry:
+        out["duties"] = {}
+        for duty_id, due in _mapping(entry["duties"], f"{where}.duties", problems).items():
+            if duty_id not in duties:
+                problems.append(_unknown_name(f"{where}.duties.{duty_id}", duty_id, duties,
+                                              f"a duty of {edition.id}"))
+            else:
+                out["duties"][duty_id] = _date(due, f"{where}.duties.{duty_id}", problems)
+    return out
+
+
+def _mapping(value: Any, where: str, problems: list[Problem]) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        problems.append(Problem(where, repr(value)[:60], "a mapping"))
+        return {}
+    return {str(k): v for k, v in value.items()}
+
+
+def _outcome(value: Any, determination: Any, where: str, problems: list[Problem], undetermined: bool = True) -> str:
+    ids = [o.id for o in determination.outcomes] + ([UNDETERMINED] if undetermined else [])
+    if value not in ids:
+        problems.append(_unknown_name(where, str(value), ids, f"an outcome of {determination.id}: " + ", ".join(ids)))
+    return str(value)
+
+
+def _date(value: Any, where: str, problems: list[Problem]) -> _dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return _dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    problems.append(Problem(where, repr(value)[:60], "a date written YYYY-MM-DD"))
+    return None
+
+
+def _editions(value: Any, problems: list[Problem]) -> tuple[str, ...] | None:
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        problems.append(Problem("editions", repr(value)[:60], "a list of edition ids, such as [wt2018]"))
+        return None
+    for edition_id in value:
+        try:
+            get_edition(edition_id)
+        except EditionNotFound as error:
+            problems.extend(Problem("editions", p.found, p.expected, p.suggestion) for p in error.problems)
+    return tuple(value)
+
+
+def compare(decision: Decision, expect: Expect) -> list[str]:
+    """Every difference between ``decision`` and ``expect``, one line each; an empty list when they agree."""
+    expect = normalise_expect(expect)
+    applied = {result.edition: result for result in decision.editions}
+    differences = [
+        f"{edition_id}: expected, but not applied (applied: {', '.join(applied) or 'none'}; {decision.editions_applied})"
+        for edition_id in expect if edition_id not in applied]
+    differences += [f"{edition_id}: applied ({result.primary.outcome}), but the case expects nothing of it"
+                    for edition_id, result in applied.items() if edition_id not in expect]
+    for edition_id, wanted in expect.items():
+        if edition_id in applied:
+            differences += [f"{edition_id}: {d}" for d in _compare_edition(applied[edition_id], wanted)]
+    return differences
+
+
+def _compare_edition(result: EditionResult, wanted: dict[str, Any]) -> list[str]:
+    differences: list[str] = []
+    primary = result.primary
+    if primary.outcome != wanted["outcome"]:
+        differences.append(f"outcome ({primary.id}): expected {wanted['outcome']}, got {primary.outcome}")
+    determinations = {d.id: d for d in result.determinations}
+    for did, outcome in wanted.get("determinations", {}).items():
+        got = determinations[did].outcome if did in determinations else "nothing (no such determination)"
+        if got != outcome:
+            differences.append(f"determination {did}: expected {outcome}, got {got}")
+    statuses = {c.id: c.status for c in result.criteria}
+    for cid, status in wanted.get("criteria", {}).items():
+        got = statuses.get(cid, "nothing (no such criterion)")
+        if got != status:
+            differences.append(f"criterion {cid}: expected {status}, got {got}")
+    if "possible" in wanted:
+        got_possible = [p.outcome for p in primary.possible]
+        if sorted(got_possible) != sorted(wanted["possible"]):
+            differences.append(f"possible outcomes ({primary.id}): expected {sorted(wanted['possible'])}, "
+                               f"got {got_possible or 'none (decided: ' + primary.outcome + ')'}")
+    due: dict[str, _dt.date | None] = {}
+    for determination in result.determinations:
+        for duty in determination.duties:
+            due.setdefault(duty.id, duty.due)
+    for duty_id, date in wanted.get("duties", {}).items():
+        if duty_id not in due:
+            differences.append(f"duty {duty_id}: expected due {_show(date)}, but no such duty arose "
+                               f"(duties: {', '.join(due) or 'none'})")
+        elif due[duty_id] != date:
+            differences.append(f"duty {duty_id}: expected due {_show(date)}, got {_show(due[duty_id])}")
+    return differences
+
+
+def _show(date: _dt.date | None) -> str:
+    return date.isoformat() if date else "null (no date)"
