@@ -128,6 +128,7 @@ def schema(which: str | None) -> None:
 
 
 # Commands kept in modules of their own, registered here (one line each, keep sorted).
+from . import batch as _batch; main.add_command(_batch.batch)  # noqa: E402, E702
 # (end of command registrations)
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,122 @@
+"""`scr batch`: decide many cases at once, one JSON decision per line, with a summary."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import sys
+from collections.abc import Iterator
+from typing import IO, Any
+
+import click
+from tabulate import tabulate
+
+from .main import DATE
+
+
+def _stderr_is_terminal() -> bool:
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):  # replaced or closed streams (tests, pipes)
+        return False
+
+
+def _log_appender(log_path: str | None) -> Any:
+    """The decision log's ``append_to_log``, or None when no log was asked for."""
+    if not log_path:
+        return None
+    try:
+        from ..engine.record import append_to_log
+    except ImportError:  # pragma: no cover - the record module ships with the decision log
+        from ..errors import LogError, Problem
+
+        raise LogError("this installation cannot write decision logs (scr_eligibility.engine.record is missing)",
+                       [Problem("--log", log_path, "an installation with the decision log")]) from None
+    return append_to_log
+
+
+def render_summary(summary: Any) -> str:
+    """The summary table: cases by edition and outcome, then how many were decided and how many failed."""
+    rows = [[edition, outcome, count] for edition, outcome, count in summary.rows()]
+    decided = summary.cases - summary.failed
+    table = tabulate(rows, headers=["Edition", "Outcome", "Cases"], tablefmt="simple") if rows else "(no decisions)"
+    return (f"{table}\n\n{summary.cases} case{'' if summary.cases == 1 else 's'}: {decided} decided, "
+            f"{summary.failed} failed")
+
+
+@click.command()
+@click.argument("source", metavar="INPUT", type=click.Path(exists=False, allow_dash=True))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
+              help="Write the decisions to this file instead of standard output.")
+@click.option("--as-of", type=DATE, help="Apply the rules in force on this date instead of each case's own date.")
+@click.option("--edition", "editions", multiple=True, metavar="ID",
+              help="Apply this edition (id or id@version) to every case; repeat for several.")
+@click.option("--log", "log_path", type=click.Path(dir_okay=False), help="Append each decision's record to this log.")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
+              help="Worker processes (0: one per CPU).")
+@click.option("--progress/--no-progress", default=None,
+              help="Show a progress bar on standard error (default: only when it is a terminal).")
+def batch(source: str, output: str | None, as_of: _dt.date | None, editions: tuple[str, ...], log_path: str | None,
+          jobs: int, progress: bool | None) -> None:
+    """Decide every case in INPUT: a JSON Lines file (one fact set per line, - for standard input) or a folder of
+    .yaml/.yml/.json case files (taken in name order).
+
+    Prints one decision per line, as JSON (the same as `scr check --format json`, on one line), in input order. A
+    case that cannot be decided is reported on standard error and gets the line {"line": N, "error": {...}}
+    ({"file": NAME, ...} for a folder); the other cases carry on. A summary by edition and outcome follows on
+    standard error (on standard output when the decisions go to --output). Exit code 1 if any case failed.
+    """
+    from ..engine.batch import Summary, count_cases, run_batch
+    from ..engine.decision import Decision
+
+    append_to_log = _log_appender(log_path)
+    if progress is None:
+        progress = _stderr_is_terminal()
+    results = run_batch(source, as_of=as_of, editions=list(editions) or None, jobs=jobs,
+                        keep_decisions=append_to_log is not None)
+    summary = Summary()
+    out: IO[str]
+    out = open(output, "w", encoding="utf-8", newline="\n") if output else sys.stdout  # noqa: SIM115
+    try:
+        shown: Iterator[Any]
+        with _progressbar(results, count_cases(source)) if progress else _nullbar(results) as shown:
+            for result in shown:
+                out.write(result.line + "\n")
+                summary.add(result)
+                if result.message:
+                    click.echo(("\n" if progress else "") + f"Error: {result.message}", err=True)
+                elif append_to_log is not None:
+                    # Decisions made in worker processes come back as JSON: rebuild them to record them.
+                    append_to_log(log_path, result.decision or Decision.model_validate_json(result.line))
+    finally:
+        if output:
+            out.close()
+        else:
+            out.flush()
+    click.echo(render_summary(summary), err=not output)
+    if summary.exit_code:
+        click.get_current_context().exit(summary.exit_code)
+
+
+def _progressbar(results: Iterator[Any], total: int | None) -> Any:
+    """click's progress bar on stderr, drawn even when stderr is not a terminal (the user asked for it)."""
+    # Redraw about every 0.1%: one redraw per case would cost more than deciding it.
+    steps = max(1, (total or 100_000) // 1000)
+    bar = click.progressbar(results, length=total, label="Deciding", file=sys.stderr, show_pos=True,
+                            update_min_steps=steps)
+    # click draws only the label when the stream is not a terminal; --progress means draw the bar.
+    if hasattr(bar, "_is_atty"):
+        bar._is_atty = True
+    return bar
+
+
+class _nullbar:  # noqa: N801 - stands in for click.progressbar in a with statement
+    """A do-nothing stand-in for the progress bar: yields the items unchanged."""
+
+    def __init__(self, items: Iterator[Any]):
+        self._items = items
+
+    def __enter__(self) -> Iterator[Any]:
+        return self._items
+
+    def __exit__(self, *exc: object) -> None:
+        return None
