@@ -91,7 +91,12 @@ class Ruleset:
     def state_size(self) -> int:
         """How many facts the engine holds for this ruleset (0 between evaluations)."""
         with self._lock:
-            return len(json.loads(_engine.get_facts(self._handle, _SID)))
+            try:
+                return len(json.loads(_engine.get_facts(self._handle, _SID)))
+            except Exception as error:  # noqa: BLE001
+                if "309" in str(error):  # error 309: no such session (a failure deleted it): nothing is held
+                    return 0
+                raise
 
     def evaluate(self, fact: dict[str, Any], case: str | None = None) -> tuple[dict[str, bool], dict[int, bool]]:
         """Criterion truth and leaf truth for one case; a missing key means unknown."""

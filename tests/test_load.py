@@ -174,8 +174,6 @@ def test_batch_with_two_worker_processes_gives_the_output_of_one(tmp_path):
     assert references == sorted(references)  # GEN-0000001, GEN-0000002, ... : input order
 
 
-@pytest.mark.xfail(strict=True, reason="Ruleset.state_size raises durable_rules error 309 once a failure has "
-                   "deleted the session; it should report 0 (fix proposed for rules/runtime.py)")
 def test_state_size_reports_zero_after_a_failed_evaluation(cases, monkeypatch):
     """Ruleset.state_size() is 0, not an error, after a failure made the runtime delete its session."""
     case = next(c for c in cases if c.outcome == "died")
