@@ -74,7 +74,8 @@ def render_table(decision: Decision) -> str:
                 out.append("")
                 out.append(f"{determination.title} is open. What would decide it:")
                 out.append(tabulate(
-                    [[p.label, _wrap(p.when, 58), ", ".join(p.deciding_facts) or "-"] for p in determination.possible],
+                    [[_wrap(p.label, 30), _wrap(p.when, 50), _wrap(", ".join(p.deciding_facts), 30) or "-"]
+                     for p in determination.possible],
                     headers=["Possible outcome", "When", "Facts that decide"], tablefmt="simple"))
         duties = _duty_rows(edition)
         if duties:

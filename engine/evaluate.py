@@ -20,13 +20,12 @@ from ..criteria.model import All, Any_, Condition, Criterion, Determination, Edi
 from ..errors import EditionNotFound, Problem
 from ..facts import Facts, label, parse_facts
 from ..rules import Ruleset, ruleset_for
-from . import deadlines
+from .duties import duty_result
 from .decision import (
     UNDETERMINED,
     CriterionResult,
     Decision,
     DeterminationResult,
-    DutyResult,
     EditionResult,
     Evidence,
     PossibleOutcome,
@@ -294,7 +293,7 @@ def _build_determination(plan: _Plan, determination: Determination, statuses: di
         return DeterminationResult.model_construct(
             id=determination.id, title=determination.title, outcome=outcome.id, label=outcome.label,
             who_decides=determination.who_decides, decided_by=decided_by, possible=(), deciding_facts=(),
-            duties=tuple(_duty(d, facts) for d in outcome.duties))
+            duties=tuple(duty_result(d, facts.awareness_date) for d in outcome.duties))
     options = []
     for position, (outcome, unknown) in enumerate(possible):
         lead = "" if position == 0 else "otherwise, "
@@ -312,19 +311,6 @@ def _build_determination(plan: _Plan, determination: Determination, statuses: di
         id=determination.id, title=determination.title, outcome=UNDETERMINED,
         label=f"Undetermined: {' / '.join(o.label for o in options)}", who_decides=determination.who_decides,
         decided_by=(), possible=tuple(options), deciding_facts=deciding, duties=())
-
-
-def _duty(duty: Any, facts: Facts) -> DutyResult:
-    due = None
-    skipped: tuple[str, ...] = ()
-    rule = duty.deadline
-    if rule is not None and rule.from_ == "awareness_date" and facts.awareness_date is not None:
-        due = deadlines.due_date(facts.awareness_date, rule)
-        if rule.unit == "working_days":
-            skipped = tuple(f"{d.isoformat()} {why}" for d, why in deadlines.skipped_days(facts.awareness_date, due))
-    return DutyResult.model_construct(
-        id=duty.id, action=duty.action, by=duty.by, basis=duty.basis, source=duty.source,
-        deadline=deadlines.describe(rule) if rule is not None else None, due=due, skipped=skipped, note=duty.note)
 
 
 def evaluate_many(cases: Sequence[Facts | dict[str, Any]], **options: Any) -> list[Decision]:

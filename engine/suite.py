@@ -42,7 +42,8 @@ from ..facts import Facts, parse_facts
 from ..loading import load_data
 from .decision import UNDETERMINED, Decision, EditionResult
 
-__all__ = ["SUITE_KEYS", "EXPECT_KEYS", "compare", "load_suite_case", "normalise_expect"]
+__all__ = ["EXPECT_KEYS", "SUITE_KEYS", "CaseResult", "compare", "load_suite_case", "normalise_expect", "run_case",
+           "run_suite", "suite_files"]
 
 SUITE_KEYS = ("name", "as_of", "editions", "facts", "expect")
 EXPECT_KEYS = ("outcome", "determinations", "criteria", "possible", "duties")
@@ -260,3 +261,43 @@ def _compare_edition(result: EditionResult, wanted: dict[str, Any]) -> list[str]
 
 def _show(date: _dt.date | None) -> str:
     return date.isoformat() if date else "null (no date)"
+
+
+class CaseResult:
+    """The result of running one suite case: passed, or the differences, or the error reading it."""
+
+    __slots__ = ("differences", "error", "name", "path")
+
+    def __init__(self, path: str, name: str | None, differences: list[str], error: str | None = None):
+        self.path = path
+        self.name = name
+        self.differences = differences
+        self.error = error
+
+    @property
+    def passed(self) -> bool:
+        return self.error is None and not self.differences
+
+
+def run_case(path: str | Path) -> CaseResult:
+    """Load one suite case, evaluate it through the engine and compare it with what it expects."""
+    from ..errors import ScrError
+    from .evaluate import evaluate
+
+    try:
+        name, facts, as_of, editions, expect = load_suite_case(path)
+        decision = evaluate(facts, as_of=as_of, editions=editions)
+    except ScrError as error:
+        return CaseResult(str(path), None, [], str(error))
+    return CaseResult(str(path), name, compare(decision, expect))
+
+
+def suite_files(folder: str | Path) -> list[Path]:
+    """The suite case files in ``folder`` and its subfolders (.yaml, .yml, .json), sorted."""
+    root = Path(folder)
+    return sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in (".yaml", ".yml", ".json"))
+
+
+def run_suite(folder: str | Path) -> list[CaseResult]:
+    """Run every suite case in ``folder``."""
+    return [run_case(path) for path in suite_files(folder)]

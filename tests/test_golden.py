@@ -13,7 +13,7 @@ import pytest
 
 from scr_eligibility.criteria import latest_editions
 from scr_eligibility.engine import evaluate
-from scr_eligibility.engine.suite import compare, load_suite_case
+from scr_eligibility.engine.suite import compare, load_suite_case, run_case
 from scr_eligibility.errors import InputError
 
 GOLDEN = Path(__file__).with_name("golden")
@@ -23,11 +23,10 @@ CASES = sorted(GOLDEN.glob("*.yaml"))
 @pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
 def test_golden_case_is_decided_as_the_law_says(path: Path) -> None:
     """Each edition applied decides the case (outcomes, criteria, possible outcomes, due dates) as expected."""
-    name, facts, as_of, editions, expect = load_suite_case(path)
-    decision = evaluate(facts, as_of=as_of, editions=editions)
-    differences = compare(decision, expect)
-    assert not differences, f"{path.name} ({name}) differs from the law as expected:\n" + "\n".join(
-        f"  - {d}" for d in differences)
+    result = run_case(path)  # the code `scr test` runs
+    assert result.error is None, result.error
+    assert result.passed, f"{path.name} ({result.name}) differs from the law as expected:\n" + "\n".join(
+        f"  - {d}" for d in result.differences)
 
 
 def test_every_criterion_of_every_edition_is_shown_met_and_not_met() -> None:

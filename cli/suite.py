@@ -1,0 +1,39 @@
+"""`scr test DIR`: run a folder of expected decisions (a partnership's own case suite)."""
+
+from __future__ import annotations
+
+import click
+from tabulate import tabulate
+
+
+@click.command("test")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False))
+@click.option("--failures-only", is_flag=True, help="List only the cases that failed.")
+def suite_test(directory: str, failures_only: bool) -> None:
+    """Run every case file in DIRECTORY against what it expects; exit 1 if any fails.
+
+    Each file holds a case's facts and the expected outcome per edition (see the README,
+    "Case suites").
+    """
+    from ..engine.suite import run_suite
+
+    results = run_suite(directory)
+    if not results:
+        raise click.UsageError(f"no .yaml, .yml or .json case files in {directory}")
+    rows = []
+    for result in results:
+        if failures_only and result.passed:
+            continue
+        if result.error:
+            verdict, detail = "ERROR", result.error
+        elif result.differences:
+            verdict, detail = "FAIL", "\n".join(result.differences)
+        else:
+            verdict, detail = "pass", ""
+        rows.append([result.path, result.name or "", verdict, detail])
+    if rows:
+        click.echo(tabulate(rows, headers=["Case file", "Name", "Result", "Difference"], tablefmt="simple"))
+    failed = sum(not r.passed for r in results)
+    click.echo(f"\n{len(results) - failed} passed, {failed} failed")
+    if failed:
+        raise SystemExit(1)
