@@ -1,0 +1,55 @@
+"""`scr test` (case suites) and `scr deadlines`, in-process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from scr_eligibility.cli import main
+
+GOLDEN = Path(__file__).with_name("golden")
+
+
+def test_scr_test_passes_the_projects_own_golden_suite() -> None:
+    """The golden cases pass through `scr test`, the command a partnership uses."""
+    result = CliRunner().invoke(main, ["test", str(GOLDEN), "--failures-only"])
+    assert result.exit_code == 0, result.output
+    assert " 0 failed" in result.output
+
+
+def test_scr_test_reports_a_failure_with_the_difference_and_exits_1(tmp_path: Path) -> None:
+    """A case whose expectation is wrong is listed as FAIL with what differs."""
+    (tmp_path / "wrong.yaml").write_text(
+        "name: a death with abuse known is not 'not met'\n"
+        "facts: {age: 3, outcome: died, abuse_or_neglect: known, awareness_date: 2017-05-02}\n"
+        "expect:\n  lscb-scr-2006: {outcome: not_met}\n")
+    (tmp_path / "right.yaml").write_text(
+        "name: a death with abuse known\n"
+        "facts: {age: 3, outcome: died, abuse_or_neglect: known, awareness_date: 2017-05-02}\n"
+        "expect:\n  lscb-scr-2006: {outcome: scr_required, duties: {notify_ofsted_and_lscb: 2017-05-09}}\n")
+    result = CliRunner().invoke(main, ["test", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "FAIL" in result.output and "expected not_met, got scr_required" in result.output
+    assert "1 passed, 1 failed" in result.output
+
+
+def test_scr_test_reports_a_bad_suite_file_as_an_error(tmp_path: Path) -> None:
+    """A suite file with a misspelt key is an ERROR row naming the key, and the run fails."""
+    (tmp_path / "bad.yaml").write_text("name: x\nfacts: {}\nexpected: {}\n")
+    result = CliRunner().invoke(main, ["test", str(tmp_path)])
+    assert result.exit_code == 1 and "ERROR" in result.output and "expected" in result.output
+
+
+def test_scr_deadlines_prints_due_dates_across_christmas() -> None:
+    """Aware on Friday 20 December 2024: Panel notification due 31 December, rapid review 15 January."""
+    result = CliRunner().invoke(main, ["deadlines", "--aware-on", "2024-12-20"])
+    assert result.exit_code == 0, result.output
+    assert "2024-12-31" in result.output and "2025-01-15" in result.output
+    assert "guidance" in result.output and "s16C(1)" in result.output
+
+
+def test_scr_deadlines_in_the_overlap_shows_both_editions() -> None:
+    """Aware on 2 January 2019: the LSCB edition and Working Together 2018 both have duties."""
+    result = CliRunner().invoke(main, ["deadlines", "--aware-on", "2019-01-02"])
+    assert "lscb-scr-2006@1" in result.output and "wt2018@1" in result.output
