@@ -31,11 +31,21 @@ def _why(criterion: CriterionResult) -> str:
     return "; ".join(parts)
 
 
-def _headline(determination: DeterminationResult) -> str:
+def _headline(determination: DeterminationResult, edition: EditionResult) -> str:
     if determination.decided:
-        by = f" (decided by {', '.join(determination.decided_by)})" if determination.decided_by else ""
+        statuses = {c.id: c.status for c in edition.criteria}
+        met = [c for c in determination.decided_by if statuses.get(c) == "met"]
+        by = f" (met: {', '.join(met)})" if met else " (none of its criteria is met)"
         return f"{determination.label.upper()}{by}"
     return "UNDETERMINED: " + " / ".join(p.label for p in determination.possible)
+
+
+def _relevant(edition: EditionResult) -> list[CriterionResult]:
+    """The criteria that decided an outcome (met) or could still decide one (open), in edition order."""
+    ids = {c for d in edition.determinations for c in d.decided_by}
+    ids |= {c.id for c in edition.criteria if c.status == "unknown" and set(c.missing_facts) & {
+        f for d in edition.determinations for f in d.deciding_facts}}
+    return [c for c in edition.criteria if c.id in ids and c.status != "not_met"]
 
 
 def _in_force(edition: EditionResult) -> str:
@@ -67,9 +77,11 @@ def render_table(decision: Decision) -> str:
         out.append("=" * _WIDTH)
         out.append(f"{edition.short_title} ({edition.ref}, {_in_force(edition)})")
         out.append("=" * _WIDTH)
-        out.append(tabulate([[d.title, _wrap(_headline(d), 64)] for d in edition.determinations],
+        out.append(tabulate([[_wrap(d.title, 40), _wrap(_headline(d, edition), 58)] for d in edition.determinations],
                             headers=["Question", "Answer"], tablefmt="simple"))
         for determination in edition.determinations:
+            for caveat in determination.caveats:
+                out.append(_wrap(f"Note ({determination.title}): {caveat}", _WIDTH))
             if not determination.decided:
                 out.append("")
                 out.append(f"{determination.title} is open. What would decide it:")
@@ -88,10 +100,10 @@ def render_table(decision: Decision) -> str:
         out.append(tabulate(
             [[c.id, c.kind, _STATUS_WORDS[c.status], _wrap(c.title, 30), _wrap(_why(c), 52)] for c in edition.criteria],
             headers=["Id", "Kind", "Status", "Criterion", "Why"], tablefmt="simple"))
-        quoted = [c for c in edition.criteria if c.status != "not_met"]
+        quoted = _relevant(edition)
         if quoted:
             out.append("")
-            out.append("In the words of the law (criteria met or still open):")
+            out.append("In the words of the law (the criteria met, and those still open that could change an answer):")
             for criterion in quoted:
                 out.append("")
                 out.append(f"{criterion.id} [{_STATUS_WORDS[criterion.status]}] {criterion.title}")
@@ -115,7 +127,9 @@ def render_markdown(decision: Decision) -> str:
     for edition in decision.editions:
         out += [f"## {edition.short_title} ({edition.ref}, {_in_force(edition)})", ""]
         for determination in edition.determinations:
-            out.append(f"- **{determination.title}:** {_headline(determination)}")
+            out.append(f"- **{determination.title}:** {_headline(determination, edition)}")
+            for caveat in determination.caveats:
+                out.append(f"  - *Note:* {caveat}")
             for possible in determination.possible:
                 facts = ", ".join(possible.deciding_facts) or "-"
                 out.append(f"  - *{possible.label}*: {possible.when} (facts: {facts})")

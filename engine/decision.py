@@ -85,6 +85,8 @@ class DeterminationResult(_Model):
         (), description="When undetermined: the outcomes still possible and what would decide between them.")
     deciding_facts: tuple[str, ...] = Field((), description="Unknown facts whose answers could change the outcome.")
     duties: tuple[DutyResult, ...] = ()
+    caveats: tuple[str, ...] = Field(
+        (), description="What the outcome rests on that is presumed rather than known (e.g. M2's presumption).")
 
     @property
     def decided(self) -> bool:

@@ -265,6 +265,26 @@ def _determine(plan: _Plan, determination: Determination, statuses: dict[str, St
     return _remember(plan, key, _build_determination(plan, determination, statuses, results, leaf_truth, facts))
 
 
+def _presumptions(decided_by: tuple[str, ...],
+                  results: dict[str, CriterionResult]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Caveats for an outcome that rests only on presumptions, and the unknown facts that could defeat them.
+
+    M2, for one, is met while inter-agency working is unknown ("unless there is definitive evidence that
+    there are no concerns"): the outcome stands in law, but the answer to that fact could still change it.
+    """
+    if not decided_by:
+        return (), ()
+    presumed = {c: [e for e in results[c].evidence if e.presumed] for c in decided_by}
+    if not all(presumed.values()):
+        return (), ()
+    caveats = tuple(
+        f"{c} is met on a presumption while {', '.join(e.fact for e in evidence)} is unknown "
+        f"({'; '.join(e.condition for e in evidence)}); an answer to the contrary would change it."
+        for c, evidence in presumed.items())
+    facts = tuple(dict.fromkeys(e.fact for evidence in presumed.values() for e in evidence))
+    return caveats, facts
+
+
 def _build_determination(plan: _Plan, determination: Determination, statuses: dict[str, Status],
                          results: dict[str, CriterionResult], leaf_truth: dict[int, bool],
                          facts: Facts) -> DeterminationResult:
@@ -290,10 +310,11 @@ def _build_determination(plan: _Plan, determination: Determination, statuses: di
         outcome = possible[0][0]
         if not outcome.criteria:
             decided_by = tuple(c for o in determination.outcomes for c in o.criteria)
+        caveats, presumed = _presumptions(decided_by if outcome.criteria else (), results)
         return DeterminationResult.model_construct(
             id=determination.id, title=determination.title, outcome=outcome.id, label=outcome.label,
-            who_decides=determination.who_decides, decided_by=decided_by, possible=(), deciding_facts=(),
-            duties=tuple(duty_result(d, facts.awareness_date) for d in outcome.duties))
+            who_decides=determination.who_decides, decided_by=decided_by, possible=(), deciding_facts=presumed,
+            duties=tuple(duty_result(d, facts.awareness_date) for d in outcome.duties), caveats=caveats)
     options = []
     for position, (outcome, unknown) in enumerate(possible):
         lead = "" if position == 0 else "otherwise, "
@@ -310,7 +331,7 @@ def _build_determination(plan: _Plan, determination: Determination, statuses: di
     return DeterminationResult.model_construct(
         id=determination.id, title=determination.title, outcome=UNDETERMINED,
         label=f"Undetermined: {' / '.join(o.label for o in options)}", who_decides=determination.who_decides,
-        decided_by=(), possible=tuple(options), deciding_facts=deciding, duties=())
+        decided_by=(), possible=tuple(options), deciding_facts=deciding, duties=(), caveats=())
 
 
 def evaluate_many(cases: Sequence[Facts | dict[str, Any]], **options: Any) -> list[Decision]:
