@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import difflib
 import math
+import reprlib
 from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -255,9 +256,42 @@ def age_on(birth: _dt.date, day: _dt.date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel, _SHORT.maxlist, _SHORT.maxtuple, _SHORT.maxdict = 3, 6, 6, 6
+_SHORT.maxset, _SHORT.maxfrozenset, _SHORT.maxstring, _SHORT.maxother = 6, 6, 60, 60
+
+
 def _describe(value: Any) -> str:
-    text = repr(value)
+    """A value as it was found, at most 60 characters, for any input at all.
+
+    Plain repr() is not safe here: an int of more than 4,300 digits raises ValueError,
+    a deeply nested list raises RecursionError, and a list shared many times over (as
+    YAML aliases make) takes as long as its expanded size.
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
+        digits = int(value.bit_length() * 0.30103) + 1
+        return f"a whole number about {digits:,} digits long"
+    try:
+        if isinstance(value, (list, tuple, dict, set, frozenset)):
+            text = _SHORT.repr(value)
+        elif isinstance(value, (str, bytes)):
+            text = repr(value[:61])  # the prefix is enough: the text is cut to 60 below
+        else:
+            text = repr(value)
+    except Exception:  # noqa: BLE001 - a value that cannot even be shown is still reported, by its type
+        text = f"a value of type {type(value).__name__}"
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _name(key: Any) -> str:
+    """A key as a location: itself if it is a short printable name, else shown escaped and cut.
+
+    Keys are echoed to a terminal, so control characters (escape sequences) and lone
+    surrogates (which cannot be encoded for output) must never be printed as they are.
+    """
+    if isinstance(key, str) and key.isprintable() and len(key) <= 60:
+        return key
+    return _describe(key)
 
 
 class _BadValue(ValueError):
@@ -370,9 +404,9 @@ def _check(facts: Facts) -> list[Problem]:
 
 
 def _unknown_field_problem(name: Any, value: Any) -> Problem:
-    close = difflib.get_close_matches(str(name), FACT_NAMES, n=1, cutoff=0.5)
+    close = difflib.get_close_matches(str(name)[:100], FACT_NAMES, n=1, cutoff=0.5)
     return Problem(
-        str(name), f"an unknown fact with value {_describe(value)}", "one of the facts listed by `scr template`",
+        _name(name), f"an unknown fact with value {_describe(value)}", "one of the facts listed by `scr template`",
         f"did you mean {close[0]}?" if close else None)
 
 

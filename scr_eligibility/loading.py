@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -50,6 +51,32 @@ def _mark(node: yaml.Node) -> str:
 
 
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _construct_int(loader: _UniqueKeyLoader, node: yaml.ScalarNode) -> int:
+    # Python refuses to convert an int of more than 4,300 digits (ValueError), which
+    # PyYAML lets escape as it is: without this a long number was a traceback.
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)  # type: ignore[no-any-return]
+    except ValueError:
+        raise InputError("the file has a number too long to read", [Problem(
+            _mark(node), f"a number {len(str(node.value)):,} characters long",
+            "a number of ordinary size, such as an age from 0 to 25")]) from None
+
+
+def _construct_timestamp(loader: _UniqueKeyLoader, node: yaml.ScalarNode) -> Any:
+    # YAML reads 2019-02-30 as a date and PyYAML's datetime() call then raises ValueError,
+    # which escaped as a traceback. A date that does not exist is the user's to correct.
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError):
+        raise InputError("the file has a date that does not exist", [Problem(
+            _mark(node), str(node.value)[:60], "a real date written YYYY-MM-DD",
+            "check the day and the month (e.g. there is no 30 February)")]) from None
+
+
+_UniqueKeyLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_UniqueKeyLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
 def _reject_constant(name: str) -> Any:
@@ -105,6 +132,12 @@ def parse_text(text: str, source: str, fmt: str | None = None) -> Any:
             raise InputError("the file is not valid JSON", [Problem(
                 f"line {error.lineno}, column {error.colno}", error.msg, "valid JSON")], source) from None
         except ValueError as error:
+            if "integer string conversion" in str(error):
+                # Python's own limit (4,300 digits); its message advises a Python setting, which
+                # means nothing to the person who typed the case file.
+                raise InputError("the file has a number too long to read", [Problem(
+                    _long_number_at(text, source), "a number of more than 4,300 digits",
+                    "a number of ordinary size, such as an age from 0 to 25")], source) from None
             raise InputError("the file has a number JSON does not allow", [Problem(
                 source, str(error), "a finite number")], source) from None
         except RecursionError:
@@ -121,7 +154,20 @@ def parse_text(text: str, source: str, fmt: str | None = None) -> Any:
             found = error.problem or "text YAML cannot read"
             expected = "valid YAML"
             suggestion = None
-            if "could not determine a constructor" in str(error):
+            # PyYAML words its problems "expected X, but found Y" / "found character ...": drop the
+            # verbs, which the message adds itself ("found ...; expected ...").
+            for verb in ("but found ", "found "):
+                if found.startswith(verb):
+                    found = found[len(verb):]
+                    if verb == "but found " and error.context:
+                        expected = error.context.removeprefix("expected ")
+                    break
+            if "'\\t'" in found:
+                suggestion = "YAML does not allow tab characters here: use spaces"
+            if "tag:yaml.org,2002:merge" in str(error):
+                found = "a YAML merge key (<<)"
+                expected = "each fact written out in full"
+            elif "could not determine a constructor" in str(error):
                 found = "a YAML tag that would build an object"
                 expected = "plain values (text, numbers, dates, yes/no)"
                 suggestion = "case files hold facts only; tags such as !!python/object are refused"
@@ -130,8 +176,22 @@ def parse_text(text: str, source: str, fmt: str | None = None) -> Any:
             raise InputError("the file is not valid YAML", [Problem(source, str(error), "valid YAML")], source) from None
         except RecursionError:
             raise _too_deep(source) from None
+        except (ValueError, OverflowError, TypeError) as error:
+            # Any other value PyYAML cannot build: the input's fault, never a traceback.
+            raise InputError("the file has a value that cannot be read", [Problem(
+                source, str(error)[:200], "plain values (text, numbers, dates, yes/no)")], source) from None
     _check_values(value, source)
     return value
+
+
+def _long_number_at(text: str, source: str) -> str:
+    """The line and column of the first run of more than 4,300 digits (the JSON decoder does not say)."""
+    match = re.search(r"[0-9]{4301}", text)
+    if match is None:
+        return source
+    line = text.count("\n", 0, match.start()) + 1
+    column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+    return f"line {line}, column {column}"
 
 
 def _too_deep(source: str) -> InputError:
