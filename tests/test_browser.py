@@ -1,0 +1,207 @@
+"""The web form in a real browser: headless Chromium driving a real `scr serve` process.
+
+Needs the Debian packages ``chromium`` and ``chromium-driver`` (``/usr/bin/chromium``,
+``/usr/bin/chromedriver``); skipped, saying so, when Chromium is not installed. The result
+page is saved to ``test-artifacts/result.png`` (and, with ``SCR_UPDATE_SCREENSHOT=1``, to
+``docs/screenshot-result.png`` for the README).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import selectors
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts"
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists() or not CHROMEDRIVER.exists(),
+    reason="needs headless Chromium: apt-get install -y chromium chromium-driver "
+           "(/usr/bin/chromium and /usr/bin/chromedriver are missing)")
+
+webdriver = pytest.importorskip("selenium.webdriver")
+from selenium.webdriver.chrome.options import Options  # noqa: E402
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+#: How long to wait for the server to print its address (a guard against a hung start, not a measurement).
+START_LIMIT = 60
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    """A real `scr serve` on a free loopback port; yields the address it printed."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from scr_eligibility.cli.main import main; sys.exit(main())", "serve"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    try:
+        selector = selectors.DefaultSelector()
+        assert process.stdout is not None
+        selector.register(process.stdout, selectors.EVENT_READ)
+        if not selector.select(timeout=START_LIMIT):
+            pytest.fail("scr serve printed nothing")
+        line = process.stdout.readline()
+        match = re.match(r"Serving on (http://127\.0\.0\.1:\d+) — press Ctrl-C to stop", line)
+        if match is None:
+            process.kill()
+            _, err = process.communicate()
+            pytest.fail(f"scr serve did not start: {line!r} {err!r}")
+        yield match.group(1)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
+    """Headless Chromium with a fresh profile and no network services of its own."""
+    options = Options()
+    options.binary_location = str(CHROMIUM)
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}", "--window-size=1100,1400",
+                 "--lang=en-GB"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(options=options, service=Service(executable_path=str(CHROMEDRIVER)))
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def _choose(driver: WebDriver, fact: str, value: str) -> None:
+    """Click the label of an answer, as a person would."""
+    driver.find_element(By.CSS_SELECTOR, f"label[for='f-{fact}-{value}']").click()
+
+
+def _set_date(driver: WebDriver, fact: str, day: str) -> None:
+    # Typing into a date input depends on the browser's locale; the value is what the form sends.
+    driver.execute_script("arguments[0].value = arguments[1]", driver.find_element(By.ID, f"f-{fact}"), day)
+
+
+def _submit(driver: WebDriver) -> None:
+    driver.find_element(By.CSS_SELECTOR, "#facts button[type=submit]").click()
+    WebDriverWait(driver, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".outcomes, .summary-box"))
+
+
+def _fits_width(driver: WebDriver) -> bool:
+    return bool(driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth"))
+
+
+def test_child_died_with_abuse_known_shows_scr_required_with_the_law_quoted(server: str, browser: WebDriver) -> None:
+    """A child who died with abuse known, entered through the form, gives "SCR required" with M1 quoted and cited."""
+    browser.set_window_size(1100, 1400)
+    browser.get(server + "/")
+    browser.find_element(By.ID, "f-case_reference").send_keys("BT-2017-014")
+    _set_date(browser, "awareness_date", "2017-05-02")
+    browser.find_element(By.ID, "f-age").send_keys("10")
+    _choose(browser, "outcome", "died")
+    _choose(browser, "abuse_or_neglect", "known")
+    _submit(browser)
+
+    headline = browser.find_element(By.CSS_SELECTOR, ".outcomes .outcome .big")
+    assert headline.text == "SCR required"
+    quotes = [q.text for q in browser.find_elements(By.TAG_NAME, "blockquote") if q.is_displayed()]
+    assert any("abuse or neglect of a child is known or suspected" in q for q in quotes)
+    citations = [c.text for c in browser.find_elements(By.TAG_NAME, "cite") if c.is_displayed()]
+    assert "LSCB Regulations 2006 (SI 2006/90) reg 5(2)(a),(b)(i); Working Together 2015 ch4" in citations
+    assert "2 June 2017" in browser.find_element(By.CSS_SELECTOR, ".due").text  # one month from 2 May
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "result.png"))
+    if os.environ.get("SCR_UPDATE_SCREENSHOT") == "1":
+        shutil.copyfile(ARTIFACTS / "result.png", ROOT / "docs" / "screenshot-result.png")
+    height = browser.execute_script("return document.documentElement.scrollHeight")
+    browser.set_window_size(1100, min(int(height) + 120, 16000))
+    browser.save_screenshot(str(ARTIFACTS / "result-full.png"))
+
+
+def test_not_met_case_shows_threshold_not_met_and_why(server: str, browser: WebDriver) -> None:
+    """A case no criterion meets gives "SCR threshold not met"; each criterion's source shows, its words unfold."""
+    browser.set_window_size(1100, 1400)
+    browser.get(server + "/")
+    browser.find_element(By.ID, "f-age").send_keys("10")
+    _choose(browser, "outcome", "neither")
+    _choose(browser, "abuse_or_neglect", "not_known_or_suspected")
+    _choose(browser, "parent_murdered", "no")
+    _choose(browser, "inter_agency_concerns", "definitive_evidence_of_none")
+    browser.find_element(By.CSS_SELECTOR, "label[for='f-edition-lscb-scr-2006']").click()
+    _submit(browser)
+
+    assert browser.find_element(By.CSS_SELECTOR, ".outcomes .outcome .big").text == "SCR threshold not met"
+    m1 = browser.find_element(By.CSS_SELECTOR, "#edition-lscb-scr-2006 article.criterion.not_met")
+    assert "Source: LSCB Regulations 2006 (SI 2006/90) reg 5(2)(a),(b)(i)" in m1.text
+    assert "No: abuse or neglect is known or suspected (answer: not known or suspected)" in m1.text
+    quote = m1.find_element(By.TAG_NAME, "blockquote")
+    assert not quote.is_displayed()  # folded away until asked for
+    m1.find_element(By.TAG_NAME, "summary").click()
+    assert "abuse or neglect of a child is known or suspected" in quote.text
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "result-not-met.png"))
+
+
+def test_pages_fit_a_phone_screen(server: str, browser: WebDriver) -> None:
+    """At phone width (390 px) neither the form nor a decision scrolls sideways."""
+    browser.set_window_size(390, 844)
+    browser.get(server + "/")
+    assert _fits_width(browser)
+    _choose(browser, "outcome", "died")
+    _choose(browser, "abuse_or_neglect", "suspected")
+    _set_date(browser, "awareness_date", "2024-03-04")
+    _submit(browser)
+    assert browser.find_elements(By.CSS_SELECTOR, ".outcomes .outcome")
+    assert _fits_width(browser)
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "result-phone.png"))
+
+
+def test_printing_hides_the_buttons_but_keeps_the_decision(server: str, browser: WebDriver) -> None:
+    """In print media the buttons and page banner are hidden and the outcome and quoted law remain."""
+    browser.set_window_size(1100, 1400)
+    browser.get(server + "/")
+    _choose(browser, "outcome", "died")
+    _choose(browser, "abuse_or_neglect", "known")
+    browser.find_element(By.ID, "f-age").send_keys("15")
+    _set_date(browser, "awareness_date", "2016-01-04")
+    _submit(browser)
+    assert browser.find_element(By.CSS_SELECTOR, "form.actions button").is_displayed()
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        assert not any(b.is_displayed() for b in browser.find_elements(By.TAG_NAME, "button"))
+        assert not browser.find_element(By.CSS_SELECTOR, "header.top").is_displayed()
+        assert browser.find_element(By.CSS_SELECTOR, ".outcomes .outcome .big").text == "SCR required"
+        assert any(q.is_displayed() for q in browser.find_elements(By.TAG_NAME, "blockquote"))
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+
+
+def test_bad_answer_is_shown_beside_its_question(server: str, browser: WebDriver) -> None:
+    """An impossible answer (aware before the incident) re-shows the form with the message beside the field."""
+    browser.set_window_size(1100, 1400)
+    browser.get(server + "/")
+    _set_date(browser, "incident_date", "2018-01-10")
+    _set_date(browser, "awareness_date", "2018-01-05")
+    _choose(browser, "outcome", "died")
+    _submit(browser)
+    field = browser.find_element(By.ID, "q-awareness_date")
+    assert "field-error" in (field.get_attribute("class") or "")
+    assert "the authority cannot become aware of an incident before it happens" in field.text.lower()
+    # The answers given are kept.
+    assert browser.find_element(By.ID, "f-outcome-died").is_selected()
+    assert browser.find_element(By.ID, "f-incident_date").get_attribute("value") == "2018-01-10"
