@@ -6,7 +6,7 @@ the ``tests`` folder on ``sys.path``).
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from hypothesis import strategies as st
@@ -29,6 +29,8 @@ def json_values(max_leaves: int = 20) -> st.SearchStrategy[Any]:
     )
 
 
+hex_digests = st.text("0123456789abcdef", min_size=64, max_size=64)
+
 EDITION_IDS = ("lscb-scr-2006", "wt-2015", "wt-2018", "wt-2023")
 OUTCOMES = ("scr_required", "scr_not_required", "undetermined")
 
@@ -36,7 +38,7 @@ OUTCOMES = ("scr_required", "scr_not_required", "undetermined")
 def made_at_strings() -> st.SearchStrategy[str]:
     """``made_at`` timestamps as the engine writes them: UTC, microseconds, ``Z``."""
     return st.datetimes(
-        min_value=datetime(2000, 1, 1), max_value=datetime(2099, 12, 31), timezones=st.just(timezone.utc)
+        min_value=datetime(2000, 1, 1), max_value=datetime(2099, 12, 31), timezones=st.just(UTC)
     ).map(lambda d: d.strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
 
 
@@ -50,11 +52,11 @@ def decision_records(draw: st.DrawFn) -> dict[str, Any]:
         "made_at": draw(made_at_strings()),
         "engine_version": "0.1.0",
         "editions": [
-            {"id": e, "version": draw(st.integers(1, 3)), "content_hash": "sha256:" + draw(st.text("0123456789abcdef", min_size=64, max_size=64))}
+            {"id": e, "version": draw(st.integers(1, 3)), "content_hash": "sha256:" + draw(hex_digests)}
             for e in editions
         ],
         "facts": draw(st.dictionaries(json_text, json_values(8), max_size=4)),
-        "facts_hash": "sha256:" + draw(st.text("0123456789abcdef", min_size=64, max_size=64)),
+        "facts_hash": "sha256:" + draw(hex_digests),
         "outcomes": {e: draw(st.sampled_from(OUTCOMES)) for e in editions},
         "decision": draw(json_values(10)),
     }
