@@ -341,6 +341,9 @@ def _normalise_value(name: Any, value: Any) -> Any:
     if name == "case_reference":
         if isinstance(value, bool) or not isinstance(value, (str, int)):
             raise _bad(name, value)
+        if isinstance(value, int) and value.bit_length() > 4 * MAX_TEXT:
+            # Far longer than any reference, and str() raises ValueError past 4,300 digits.
+            raise _bad(name, value, "use a short pseudonymous reference")
         text = str(value)
         if len(text) > MAX_TEXT or not text.isprintable():
             raise _bad(name, value, "use a short pseudonymous reference")

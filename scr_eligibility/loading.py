@@ -30,6 +30,9 @@ class _UniqueKeyLoader(yaml.SafeLoader):
 
 
 def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+    if not isinstance(node, yaml.MappingNode):  # "!!map text": PyYAML would fail unpacking the text
+        raise InputError("the file has a value that is not what its tag says", [Problem(
+            _mark(node), f"{node.id} tagged !!map", "a mapping")])
     mapping: dict[Any, Any] = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
@@ -53,30 +56,68 @@ def _mark(node: yaml.Node) -> str:
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+_SafeConstructor = yaml.constructor.SafeConstructor
+
+# PyYAML's scalar constructors raise plain Python errors on values they cannot build, which
+# escaped as tracebacks: an int of more than 4,300 digits (ValueError), a date that does not
+# exist such as 2019-02-30 (ValueError), and a value forced by an explicit tag that does not
+# fit it: "!!int abc" (ValueError), "!!bool maybe" (KeyError), "!!timestamp soon"
+# (AttributeError). Each is the user's to correct, so each is an InputError with its place.
+_SCALAR_ERRORS = (ValueError, OverflowError, TypeError, KeyError, AttributeError, IndexError)
+
+
+def _scalar_refused(node: yaml.ScalarNode, message: str, found: str, expected: str,
+                    suggestion: str | None = None) -> InputError:
+    return InputError(message, [Problem(_mark(node), found, expected, suggestion)])
+
+
+def _shown(node: yaml.ScalarNode) -> str:
+    text = repr(str(node.value)[:61])
+    tag = str(node.tag).removeprefix("tag:yaml.org,2002:")
+    return (text if len(text) <= 60 else text[:57] + "...") + f" tagged !!{tag}"
+
+
 def _construct_int(loader: _UniqueKeyLoader, node: yaml.ScalarNode) -> int:
-    # Python refuses to convert an int of more than 4,300 digits (ValueError), which
-    # PyYAML lets escape as it is: without this a long number was a traceback.
     try:
-        return yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)  # type: ignore[no-any-return]
-    except ValueError:
-        raise InputError("the file has a number too long to read", [Problem(
-            _mark(node), f"a number {len(str(node.value)):,} characters long",
-            "a number of ordinary size, such as an age from 0 to 25")]) from None
+        return _SafeConstructor.construct_yaml_int(loader, node)  # type: ignore[no-any-return]
+    except _SCALAR_ERRORS:
+        digits = str(node.value).lstrip("+-").replace("_", "")
+        if digits.isdigit() and len(digits) > 4300:  # Python's limit on converting ints to and from text
+            raise _scalar_refused(node, "the file has a number too long to read",
+                                  f"a number {len(str(node.value)):,} characters long",
+                                  "a number of ordinary size, such as an age from 0 to 25") from None
+        raise _scalar_refused(node, "the file has a value that is not what its tag says", _shown(node),
+                              "a whole number") from None
 
 
 def _construct_timestamp(loader: _UniqueKeyLoader, node: yaml.ScalarNode) -> Any:
-    # YAML reads 2019-02-30 as a date and PyYAML's datetime() call then raises ValueError,
-    # which escaped as a traceback. A date that does not exist is the user's to correct.
     try:
-        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
-    except (ValueError, OverflowError):
-        raise InputError("the file has a date that does not exist", [Problem(
-            _mark(node), str(node.value)[:60], "a real date written YYYY-MM-DD",
-            "check the day and the month (e.g. there is no 30 February)")]) from None
+        return _SafeConstructor.construct_yaml_timestamp(loader, node)
+    except _SCALAR_ERRORS:
+        if _SafeConstructor.timestamp_regexp.match(str(node.value)):  # shaped like a date, but no such day
+            raise _scalar_refused(node, "the file has a date that does not exist", str(node.value)[:60],
+                                  "a real date written YYYY-MM-DD",
+                                  "check the day and the month (e.g. there is no 30 February)") from None
+        raise _scalar_refused(node, "the file has a value that is not what its tag says", _shown(node),
+                              "a date written YYYY-MM-DD") from None
+
+
+def _guarded(tag: str, expected: str) -> Any:
+    base = _SafeConstructor.yaml_constructors[f"tag:yaml.org,2002:{tag}"]
+
+    def construct(loader: _UniqueKeyLoader, node: yaml.ScalarNode) -> Any:
+        try:
+            return base(loader, node)
+        except _SCALAR_ERRORS:
+            raise _scalar_refused(node, "the file has a value that is not what its tag says", _shown(node),
+                                  expected) from None
+    return construct
 
 
 _UniqueKeyLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 _UniqueKeyLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+_UniqueKeyLoader.add_constructor("tag:yaml.org,2002:float", _guarded("float", "a number"))
+_UniqueKeyLoader.add_constructor("tag:yaml.org,2002:bool", _guarded("bool", "yes or no"))
 
 
 def _reject_constant(name: str) -> Any:
@@ -156,6 +197,8 @@ def parse_text(text: str, source: str, fmt: str | None = None) -> Any:
             suggestion = None
             # PyYAML words its problems "expected X, but found Y" / "found character ...": drop the
             # verbs, which the message adds itself ("found ...; expected ...").
+            if found.startswith("expected ") and ", but found " in found:  # a tag's wrong kind of node
+                expected, found = found.removeprefix("expected ").split(", but found ", 1)
             for verb in ("but found ", "found "):
                 if found.startswith(verb):
                     found = found[len(verb):]
@@ -176,7 +219,7 @@ def parse_text(text: str, source: str, fmt: str | None = None) -> Any:
             raise InputError("the file is not valid YAML", [Problem(source, str(error), "valid YAML")], source) from None
         except RecursionError:
             raise _too_deep(source) from None
-        except (ValueError, OverflowError, TypeError) as error:
+        except _SCALAR_ERRORS as error:
             # Any other value PyYAML cannot build: the input's fault, never a traceback.
             raise InputError("the file has a value that cannot be read", [Problem(
                 source, str(error)[:200], "plain values (text, numbers, dates, yes/no)")], source) from None

@@ -125,6 +125,17 @@ def test_yaml_merge_keys_and_multiple_documents(tmp_path: Path) -> None:
     assert one(error).expected == "a single document in the stream"
 
 
+def test_yaml_tags_that_do_not_fit_their_value(tmp_path: Path) -> None:
+    """A value forced by an explicit tag it does not fit (!!int abc, !!bool maybe, !!timestamp soon, !!map x)
+    is refused at its line and column; found by bench/fuzz.py, these were KeyError/AttributeError tracebacks."""
+    for text, expected in (("age: !!int abc\n", "a whole number"), ("looked_after: !!bool maybe\n", "yes or no"),
+                           ("age: !!float abc\n", "a number"),
+                           ("incident_date: !!timestamp soon\n", "a date written YYYY-MM-DD"),
+                           ("outcome: !!map died\n", "a mapping"), ("outcome: !!str [died]\n", "a scalar node")):
+        error, output = refused(tmp_path, text)
+        assert one(error).expected == expected and one(error).location.startswith("line 1, column ")
+
+
 def test_a_case_that_is_not_a_mapping(tmp_path: Path) -> None:
     """A list or a bare value is not a case: the message says a mapping of facts was expected."""
     for text in ("- died\n- neither\n", "died\n", "[1, 2]"):
@@ -286,6 +297,7 @@ def test_huge_numbers(tmp_path: Path) -> None:
         error = refused_facts({"age": value})
         assert one(error, "age").found == "a whole number about 5,001 digits long"
     assert one(refused_facts({"agee": 10**5000}), "agee").suggestion == "did you mean age?"
+    assert "digits long" in one(refused_facts({"case_reference": 10**4300}), "case_reference").found
 
 
 def test_nan_and_infinities(tmp_path: Path) -> None:
