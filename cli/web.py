@@ -63,11 +63,10 @@ import datetime as _dt
 import hashlib
 import hmac
 import html
-import json
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, get_args
+from typing import Annotated, Any, get_args
 from urllib.parse import urlsplit
 
 import yaml
@@ -82,9 +81,25 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from .._version import __version__
 from ..criteria import get_edition, latest_editions, released_hashes
 from ..engine import evaluate
-from ..engine.decision import CriterionResult, Decision, DeterminationResult, DutyResult, EditionResult
+from ..engine.decision import (
+    CriterionResult,
+    Decision,
+    DeterminationResult,
+    DutyResult,
+    EditionResult,
+)
 from ..errors import EditionNotFound, EngineError, InputError, Problem, ScrError
-from ..facts import DATE_FACTS, FACT_NAMES, GROUPS, MAX_AGE, MAX_TEXT, Facts, allowed_values, label, parse_facts
+from ..facts import (
+    DATE_FACTS,
+    FACT_NAMES,
+    GROUPS,
+    MAX_AGE,
+    MAX_TEXT,
+    Facts,
+    allowed_values,
+    label,
+    parse_facts,
+)
 from ..loading import decode, parse_text
 
 #: The largest request body accepted. A fact set is under 2 KiB; the form sends less than that.
@@ -446,6 +461,8 @@ button.secondary,.button.secondary{background:#e3e6e9;color:var(--ink)}
 .outcome .big{margin:.1rem 0 .2rem;font-size:1.6rem;font-weight:800;line-height:1.2}
 .outcome .by{margin:0;font-size:.92rem}
 .outcome ul{margin:.4rem 0 0;padding-left:1.1rem}
+.caveat{border-left:4px solid var(--some);background:var(--some-bg);padding:.4rem .75rem;margin:.5rem 0;font-size:.95rem}
+.caveat ul{margin:.2rem 0 0;padding-left:1.1rem}
 .tone-strong{border-color:var(--strong);background:var(--strong-bg)}.tone-strong .big{color:var(--strong)}
 .tone-some{border-color:var(--some);background:var(--some-bg)}.tone-some .big{color:var(--some)}
 .tone-none{border-color:var(--none);background:var(--none-bg)}.tone-none .big{color:var(--none)}
@@ -643,9 +660,9 @@ def render_form(values: Mapping[str, list[str]] | None = None, error: ScrError |
         key = problem.location if problem.location in FACT_NAMES or problem.location in OPTION_FIELDS else ""
         by_field.setdefault(key, []).append(problem)
     out = ["<h1>Does the case meet the review thresholds?</h1>",
-           '<p class="lead">Answer what the rapid review knows. Leave a question as <strong>Unknown</strong> when '
-           "it is not known: unknown is never read as no, and the decision shows what each unknown answer could "
-           "change. No names are needed.</p>"]
+           ('<p class="lead">Answer what the rapid review knows. Leave a question as <strong>Unknown</strong> when '
+            "it is not known: unknown is never read as no, and the decision shows what each unknown answer could "
+            "change. No names are needed.</p>")]
     if error is not None:
         links = []
         for problem in problems:
@@ -778,10 +795,11 @@ def _determination_html(edition: EditionResult, determination: DeterminationResu
     by_id = {c.id: c for c in edition.criteria}
     tone = _tone(edition, determination)
     parts = [f'<div class="determination"><h3>{_e(determination.title)}</h3>',
-             f'<p class="answer">{_e(determination.label) if determination.decided else "Undetermined"}'
-             f'<span class="badge tone-{tone}">{"Decided" if determination.decided else "Still open"}</span></p>']
+             (f'<p class="answer">{_e(determination.label) if determination.decided else "Undetermined"}'
+              f'<span class="badge tone-{tone}">{"Decided" if determination.decided else "Still open"}</span></p>')]
     if determination.who_decides:
         parts.append(f'<p class="meta">Who decides: {_e(determination.who_decides)}</p>')
+    parts.append(_caveats(determination))
     if determination.decided:
         deciding = [by_id[c] for c in determination.decided_by if c in by_id]
         if deciding:
@@ -816,8 +834,8 @@ def _edition_html(edition: EditionResult) -> str:
     until = edition.in_force_until.isoformat() if edition.in_force_until else "now"
     parts = [f'<section class="edition" id="edition-{_e(edition.edition)}"><h2>{_e(edition.short_title)}</h2>',
              f'<p class="meta">{_e(edition.title)}</p>',
-             f'<p class="meta">Edition <span class="mono">{_e(edition.ref)}</span>, in force '
-             f"{edition.in_force_from.isoformat()} to {until}</p>"]
+             (f'<p class="meta">Edition <span class="mono">{_e(edition.ref)}</span>, in force '
+              f"{edition.in_force_from.isoformat()} to {until}</p>")]
     parts.extend(_determination_html(edition, d) for d in edition.determinations)
     rows = "".join(f"<tr><td class=\"mono\">{_e(c.id)}</td><td>{_e(c.title)}</td><td>{_STATUS_WORDS[c.status]}</td>"
                    f"<td>{_e(c.citation)}</td></tr>" for c in edition.criteria)
@@ -852,6 +870,7 @@ def render_decision(decision: Decision, values: Mapping[str, list[str]]) -> str:
             by = f'<p class="by">It depends on facts still unknown. Still possible: {_possible_words(primary)}.</p>'
         elif met:
             by = '<p class="by">Because of ' + "; ".join(f"{_e(c.id)}: {_e(c.title)}" for c in met) + "</p>"
+            by += _caveats(primary)
         else:
             by = '<p class="by">None of its criteria is met.</p>'
         title = edition.short_title if primary.title.lower() in edition.short_title.lower() else (
@@ -875,6 +894,14 @@ def render_decision(decision: Decision, values: Mapping[str, list[str]]) -> str:
                "</section>")
     out.append(_actions(values))
     return "".join(out)
+
+
+def _caveats(determination: DeterminationResult) -> str:
+    """What a decided answer rests on that is presumed rather than known."""
+    if not determination.caveats:
+        return ""
+    items = "".join(f"<li>{_e(c)}</li>" for c in determination.caveats)
+    return f'<div class="caveat"><strong>Rests on a presumption:</strong><ul>{items}</ul></div>'
 
 
 def _possible_words(determination: DeterminationResult) -> str:
@@ -916,7 +943,8 @@ def case_yaml(decision: Decision, as_of: _dt.date | None, editions: list[str] | 
     if as_of or editions:
         options = ([f"--as-of {as_of.isoformat()}"] if as_of else []) + [f"--edition {e}" for e in editions or []]
         head.append("# It was decided with: " + " ".join(options))
-    return "\n".join(head) + "\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    body: str = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    return "\n".join(head) + "\n" + body
 
 
 def _filename(decision: Decision, suffix: str) -> str:
@@ -996,7 +1024,7 @@ def create_app(token: str | None = None, log_path: str | None = None, *,
 
     async def decide_and_record(facts: Facts, as_of: _dt.date | None, editions: list[str] | None) -> Decision:
         decision = await run_in_threadpool(_evaluate, facts, as_of, editions)
-        if record is not None:
+        if record is not None and log_path:
             await run_in_threadpool(record, log_path, decision)
         return decision
 
@@ -1097,8 +1125,9 @@ def create_app(token: str | None = None, log_path: str | None = None, *,
             "application/json": {"schema": Facts.model_json_schema()}}}})
     async def evaluate_endpoint(
         request: Request,
-        as_of: str | None = Query(None, description="Apply the rules in force on this date (YYYY-MM-DD)."),
-        edition: list[str] = Query([], description="Apply this edition (id or id@version); repeat for several."),
+        as_of: Annotated[str | None, Query(description="Apply the rules in force on this date (YYYY-MM-DD).")] = None,
+        edition: Annotated[list[str] | None, Query(
+            description="Apply this edition (id or id@version); repeat for several.")] = None,
     ) -> Response:
         """Decide a case: the facts as a JSON object in, the decision out (as `scr check --format json`)."""
         unknown = [k for k in request.query_params if k not in EVALUATE_QUERY]
@@ -1110,7 +1139,7 @@ def create_app(token: str | None = None, log_path: str | None = None, *,
                 (f"did you mean {m[0]}?" if (m := difflib.get_close_matches(k, EVALUATE_QUERY, n=1)) else None))
                 for k in unknown], "request")
         options_as_of = _parse_date_option(as_of, "as_of") if as_of is not None and as_of.strip() else None
-        editions = _check_editions(edition, "edition") or None
+        editions = _check_editions(edition or [], "edition") or None
         text = decode(await request.body(), "request")
         facts = parse_facts(parse_text(text, "request", "json"), "request")
         decision = await decide_and_record(facts, options_as_of, editions)
@@ -1118,7 +1147,7 @@ def create_app(token: str | None = None, log_path: str | None = None, *,
 
     @app.get("/v1/editions", tags=["describe"], responses={400: _ERROR_RESPONSES[400], 401: _ERROR_RESPONSES[401]})
     async def editions_endpoint(
-        all_versions: bool = Query(False, description="Every version, not only the newest of each edition."),
+        all_versions: Annotated[bool, Query(description="Every version, not only the newest of each edition.")] = False,
     ) -> list[dict[str, Any]]:
         """The editions of the rules: ids, versions, in-force dates, content hashes and release status."""
         return _editions_json(all_versions)

@@ -27,6 +27,7 @@ from scr_eligibility.cli.main import main
 from scr_eligibility.cli.render import render_json
 from scr_eligibility.criteria import latest_editions
 from scr_eligibility.engine import evaluate, load_case
+
 from scr_eligibility.facts import FACT_NAMES, GROUPS, Facts, allowed_values
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -101,7 +102,7 @@ def test_pages_need_no_other_request_and_their_style_is_allowed_by_the_policy(cl
     page = response.text
     assert " src=" not in page
     assert not re.search(r'href="(https?:)?//', page)
-    style = re.search(r"<style>(.*?)</style>", page, re.S)
+    style = re.search(r"<style>(.*?)</style>", page, re.DOTALL)
     assert style is not None
     digest = base64.b64encode(hashlib.sha256(style.group(1).encode()).digest()).decode()
     assert f"'sha256-{digest}'" in response.headers["content-security-policy"]
@@ -136,11 +137,21 @@ def test_open_case_shows_what_each_unknown_answer_would_change(client: TestClien
         assert f"({name})" in page
 
 
+def test_an_answer_resting_on_a_presumption_says_so(client: TestClient) -> None:
+    """M2 met while inter-agency working is unknown: the page shows the engine's caveat beside the answer."""
+    facts = {"outcome": "seriously_harmed", "abuse_or_neglect": "suspected", "age": 9, "awareness_date": "2017-03-04"}
+    caveats = evaluate(facts).editions[0].primary.caveats
+    assert caveats
+    page = client.post("/decide", data=_form(facts)).text
+    assert page.count(html.escape(caveats[0])) == 2  # in the outcome card and under the determination
+    assert "Rests on a presumption" in page
+
+
 def test_bad_form_answers_are_shown_beside_their_questions_and_kept(client: TestClient) -> None:
     """A misspelt answer gets its suggestion next to the question (status 400), and the other answers are kept."""
     response = client.post("/decide", data={"outcome": "dyed", "abuse_or_neglect": "known", "age": "12"})
     assert response.status_code == 400
-    block = re.search(r'<fieldset class="q field-error" id="q-outcome".*?</fieldset>', response.text, re.S)
+    block = re.search(r'<fieldset class="q field-error" id="q-outcome".*?</fieldset>', response.text, re.DOTALL)
     assert block is not None and "Did you mean died?" in block.group(0)
     assert 'id="f-abuse_or_neglect-known" name="abuse_or_neglect" value="known" checked' in response.text
     assert 'id="f-age" name="age" value="12"' in response.text
@@ -151,7 +162,7 @@ def test_contradictory_form_answers_name_the_field_to_correct(client: TestClient
     """Aware before the incident: the message sits beside the awareness date."""
     response = client.post("/decide", data={"incident_date": "2018-01-10", "awareness_date": "2018-01-05"})
     assert response.status_code == 400
-    block = re.search(r'id="q-awareness_date".*?</div>', response.text, re.S)
+    block = re.search(r'id="q-awareness_date".*?</div>', response.text, re.DOTALL)
     assert block is not None and "cannot become aware of an incident before it happens" in block.group(0)
 
 
@@ -175,7 +186,7 @@ def test_form_edition_and_date_overrides_choose_the_rules(client: TestClient) ->
     assert "editions named by the caller: lscb-scr-2006@1" in page
     bad = client.post("/decide", data={"outcome": "died", "as_of": "31/03/2019"})
     assert bad.status_code == 400
-    block = re.search(r'id="q-as_of".*?</div>', bad.text, re.S)
+    block = re.search(r'id="q-as_of".*?</div>', bad.text, re.DOTALL)
     assert block is not None and "dates are written like 2019-03-31".capitalize() in block.group(0)
     unknown = client.post("/decide", data={"outcome": "died", "edition": "lscb-scr-2007"})
     assert unknown.status_code == 404 and "lscb-scr-2006" in unknown.text
@@ -467,6 +478,9 @@ def test_form_asks_for_the_token_once_and_keeps_a_proof_not_the_token() -> None:
     assert "SCR required" in browser.post("/decide", data=_form(DIED)).text
     # The cookie is for the form; the API still needs the header.
     assert browser.post("/v1/evaluate", json=DIED).status_code == 401
+    # Signing out forgets the proof.
+    assert browser.post("/logout", follow_redirects=False).status_code == 303
+    assert browser.get("/").status_code == 401
 
 
 def test_cross_site_posts_are_refused(client: TestClient) -> None:
