@@ -11,15 +11,20 @@ from .decision import (
     PossibleOutcome,
 )
 from .evaluate import evaluate, evaluate_edition, select_editions
+from .questions import Answer, Impact, Question, decisive_questions
 
 __all__ = [
+    "Answer",
     "CriterionResult",
     "Decision",
     "DeterminationResult",
     "DutyResult",
     "EditionResult",
     "Evidence",
+    "Impact",
     "PossibleOutcome",
+    "Question",
+    "decisive_questions",
     "evaluate",
     "evaluate_edition",
     "load_case",
