@@ -1,0 +1,113 @@
+"""Private data: the tool runs on records about children, so it must neither ask for nor leak identities.
+
+A fact set identifies its case by a pseudonymous case reference only: no field asks for a
+name, a name typed in anyway is refused (and so never reaches the decision log), and a
+redacted export of the log leaves the facts out.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from scr_eligibility.engine.log import DecisionLog
+
+from scr_eligibility.cli import main
+from scr_eligibility.facts import BOOL_FACTS, DATE_FACTS, FACT_NAMES, Facts, allowed_values
+
+CASE_YAML = """\
+case_reference: PRIV-7
+outcome: died
+abuse_or_neglect: known
+age: 9
+date_of_birth: 2009-05-17
+incident_date: 2019-03-01
+awareness_date: 2019-03-02
+"""
+
+
+#: Wording that asks for a person's name ("name of the child", "child's name", "surname", "full name"...).
+ASKS_FOR_A_NAME = re.compile(
+    r"\bnames? of\b|\b(child|parent|mother|father|carer|relative|sibling|full|first|last|family|given|middle)"
+    r"(?:'s|s'|s)?\s+names?\b|\bsurname|\bforename|\bwhat is (?:the|their|his|her) name", re.IGNORECASE)
+
+
+def test_the_name_pattern_recognises_a_question_asking_for_a_name() -> None:
+    """The pattern used below does catch the ways a form asks for a name (so the test below can fail)."""
+    for asking in ("Child's name", "Name of the child", "Mother's full name", "Surname", "What is their name?"):
+        assert ASKS_FOR_A_NAME.search(asking), asking
+    assert not ASKS_FOR_A_NAME.search("WT2023 names children's homes, secure children's homes")
+
+
+def template_text() -> str:
+    result = CliRunner().invoke(main, ["template"], catch_exceptions=False)
+    assert result.exit_code == 0
+    return result.output
+
+
+def test_no_field_of_the_template_asks_for_a_name() -> None:
+    """`scr template` has only fact-model fields, none named or asking for a name; 'name' appears only to say
+    that no names are needed."""
+    text = template_text()
+    fields = yaml.safe_load(text)
+    assert set(fields) == set(FACT_NAMES)
+    assert not [f for f in fields if "name" in f.lower()]
+    assert re.search(r"\bno names\b", text, re.IGNORECASE), "the template should say that no names are needed"
+    asking = [line for line in text.splitlines() if ASKS_FOR_A_NAME.search(line)
+              and not re.search(r"\bno names?\b", line, re.IGNORECASE)]
+    assert not asking
+    for name, field in Facts.model_fields.items():
+        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+        assert not ASKS_FOR_A_NAME.search(str(extra.get("question", ""))), name
+
+
+def test_the_case_reference_is_the_only_free_text_fact() -> None:
+    """Every other fact is a date, an age, yes/no or one of a fixed list: nowhere else can a name be typed."""
+    free_text = [n for n in FACT_NAMES
+                 if n not in DATE_FACTS and n not in BOOL_FACTS and n != "age" and not allowed_values(n)]
+    assert free_text == ["case_reference"]
+
+
+def test_a_name_typed_into_a_case_is_refused_and_never_logged(tmp_path: Path) -> None:
+    """A case with child_name added: exit 1 naming the unknown field; no log file is created, nothing recorded."""
+    case = tmp_path / "case.yaml"
+    case.write_text(CASE_YAML + "child_name: Alice Example\n")
+    log = tmp_path / "decisions.db"
+    result = CliRunner().invoke(main, ["check", str(case), "--log", str(log)], catch_exceptions=False)
+    assert result.exit_code == 1 and "child_name" in result.output and "Traceback" not in result.output
+    assert not log.exists()
+
+
+def test_the_decision_record_holds_only_facts_of_the_model(tmp_path: Path) -> None:
+    """What `scr check --log` records as facts is the case's known facts, all fields of the fact model."""
+    case = tmp_path / "case.yaml"
+    case.write_text(CASE_YAML)
+    log = tmp_path / "decisions.db"
+    assert CliRunner().invoke(main, ["check", str(case), "--log", str(log)]).exit_code == 0
+    (record,) = list(DecisionLog(log).entries())
+    assert set(record["facts"]) <= set(FACT_NAMES)
+    assert record["facts"]["case_reference"] == "PRIV-7"
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "engine/log.py export_jsonl(redact=True) nulls only the top-level 'facts'; the record made by "
+    "engine/record.py also holds the whole decision, whose 'facts' (every fact, date of birth included), "
+    "'case_reference' and evidence values go out unredacted. The fix belongs there."))
+def test_a_redacted_export_of_a_real_decision_leaves_the_facts_out(tmp_path: Path) -> None:
+    """A log written by `scr check --log`, exported with redact: no facts anywhere in the export."""
+    case = tmp_path / "case.yaml"
+    case.write_text(CASE_YAML)
+    log = tmp_path / "decisions.db"
+    assert CliRunner().invoke(main, ["check", str(case), "--log", str(log)]).exit_code == 0
+    out = io.StringIO()
+    assert DecisionLog(log).export_jsonl(out, redact=True) == 1
+    record = json.loads(out.getvalue())
+    assert record["facts"] is None and record["facts_redacted"] is True
+    assert record["decision"].get("facts") is None
+    assert "2009-05-17" not in out.getvalue()  # the date of birth: used by no output but the facts
+    assert "PRIV-7" not in out.getvalue()
