@@ -171,11 +171,11 @@ def _process_worker(count: int, seed: int, barrier: Any, results: Any) -> None:
     """One process of the scaling run: warm up on other cases, make and parse the cases, then time them all."""
     for case in generate_cases(2_000, seed + 1):
         evaluate(case)
-    facts = [parse_facts(case) for case in generate_cases(count, seed)]
+    cases = [parse_facts(case) for case in generate_cases(count, seed)]
     barrier.wait()
     started = time.perf_counter()  # CLOCK_MONOTONIC on Linux: comparable across processes
-    for case in facts:
-        evaluate(case)
+    for facts in cases:
+        evaluate(facts)
     results.put((started, time.perf_counter()))
 
 
@@ -188,12 +188,12 @@ def processes_run(processes: int, count: int, seed: int) -> float:
                for _ in range(processes)]
     for worker in workers:
         worker.start()
-    spans = [results.get(timeout=600) for _ in workers]
+    spans: list[tuple[float, float]] = [results.get(timeout=600) for _ in workers]
     for worker in workers:
         worker.join()
         if worker.exitcode:
             raise RuntimeError(f"a benchmark process failed (exit code {worker.exitcode})")
-    return processes * count / (max(end for _, end in spans) - min(start for start, _ in spans))
+    return float(processes * count / (max(end for _, end in spans) - min(start for start, _ in spans)))
 
 
 def profile_engine(cases: Sequence[Facts], limit: int = 30) -> str:

@@ -178,7 +178,7 @@ def count_cases(path: str | Path) -> int | None:
 
 def _facts_of(item: CaseItem) -> Facts:
     if item.kind == "file":
-        data, name = load_data(item.payload)  # type: ignore[arg-type]
+        data, name = load_data(str(item.payload))
         return parse_facts(data, name)
     raw = item.payload
     assert isinstance(raw, bytes)
