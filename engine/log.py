@@ -57,7 +57,7 @@ import random
 import sqlite3
 import stat
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, TextIO
@@ -334,14 +334,14 @@ class DecisionLog:
             )
         return VerifyReport(True, checked)
 
-    def entries(
+    def numbered_entries(
         self,
         since: date | None = None,
         until: date | None = None,
         edition: str | None = None,
         outcome: str | None = None,
-    ) -> Iterator[Record]:
-        """Yield the recorded records in order, optionally filtered.
+    ) -> Iterator[tuple[int, Record]]:
+        """Yield ``(seq, record)`` for the recorded records in order, optionally filtered.
 
         ``since`` and ``until`` (inclusive) compare with the date of ``made_at`` in UTC
         (a ``made_at`` without an offset is taken as written). ``edition`` keeps records
@@ -374,24 +374,52 @@ class DecisionLog:
                         continue
                 elif outcome not in outcomes.values():
                     continue
+            yield seq, record
+
+    def entries(
+        self,
+        since: date | None = None,
+        until: date | None = None,
+        edition: str | None = None,
+        outcome: str | None = None,
+    ) -> Iterator[Record]:
+        """Yield the recorded records in order, optionally filtered (see :meth:`numbered_entries`)."""
+        for _seq, record in self.numbered_entries(since, until, edition, outcome):
             yield record
+
+    def hash_at(self, seq: int) -> str | None:
+        """The stored ``entry_hash`` of entry ``seq``, or None if there is no such entry.
+
+        With a head noted earlier (``head()``, kept where the log's writers cannot reach),
+        ``hash_at(noted_seq) == noted_hash`` after a good :meth:`verify` shows that the
+        chain up to that entry was not rewritten since.
+        """
+        with self._connection("read") as conn:
+            row = conn.execute("SELECT CAST(entry_hash AS BLOB) FROM entries WHERE seq = ?", (seq,)).fetchone()
+        if row is None or row[0] is None:
+            return None
+        return bytes(row[0]).decode("ascii", "replace")
 
     def export_jsonl(self, out: TextIO, redact: bool = False) -> int:
         """Write every record to ``out``, one canonical JSON object per line; return how many.
 
-        With ``redact``, each record's ``facts`` is replaced by ``null`` and
-        ``"facts_redacted": true`` is added; ``facts_hash`` stays, so an auditor holding
-        the facts can still check them against it. Only the top-level ``facts`` key is
-        redacted. Errors writing to ``out`` are the caller's and are not wrapped.
+        With ``redact``, every fact value is removed from each record by
+        :func:`scr_eligibility.engine.record.redact` (the facts, the facts inside the
+        decision, the values in each criterion's evidence and the dates computed from the
+        case's dates) and ``"facts_redacted": true`` is set; ``facts_hash`` stays, so an
+        auditor holding the facts can still check them against it. Errors writing to
+        ``out`` are the caller's and are not wrapped.
         """
+        redactor: Callable[[Record], Record] | None = None
+        if redact:
+            # Imported here, not at the top: record.py imports this module (lazily too), and
+            # reading or writing a log must not load the rule engine.
+            from .record import redact as redactor
         upto = self.head()[0]
         count = 0
         for _seq, body, _prev, _hash in self._raw_entries(upto):
-            if redact:
-                record = _parse(body, _seq, self._path)
-                record["facts"] = None
-                record["facts_redacted"] = True
-                line = canonical_json(record)
+            if redactor is not None:
+                line = canonical_json(redactor(_parse(body, _seq, self._path)))
             else:
                 # The stored canonical text is written as is: byte for byte what was hashed.
                 line = _decode(body, _seq, self._path)

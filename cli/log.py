@@ -1,0 +1,207 @@
+"""`scr log`: verify, list, export and import the tamper-evident decision log.
+
+Reading commands open the log read-only: they never create a log or write to one.
+Exit codes: 0 done; 1 the log does not verify (``verify``) or a bad line or record
+(``import``); 3 the file cannot be read or is not a decision log.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+import json
+import os
+import sys
+from typing import IO, Any
+
+import click
+from tabulate import tabulate
+
+from .main import DATE
+
+
+@click.group(name="log")
+def log_group() -> None:
+    """Check, list, export and import a decision log (the file `scr check --log FILE` writes).
+
+    The log is tamper-evident: each entry holds the hash of the one before it, so an entry
+    changed, removed or inserted after it was written is found by `scr log verify`.
+    """
+
+
+def _open(path: str) -> Any:
+    from ..engine.log import DecisionLog
+
+    return DecisionLog(path, read_only=True)
+
+
+def _head_option(value: str | None) -> tuple[int, str] | None:
+    if value is None:
+        return None
+    seq, sep, hash_ = value.partition(":")
+    if not sep or not seq.isdigit() or len(hash_) != 64:
+        raise click.BadParameter("write it as SEQ:HASH, as `scr log verify` printed it (e.g. 12:5f2a...)",
+                                 param_hint="--expect-head")
+    return int(seq), hash_.lower()
+
+
+@log_group.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--expect-head", metavar="SEQ:HASH",
+              help="Also check that entry SEQ still has HASH (a head printed by an earlier verify and kept elsewhere): "
+                   "this finds a log rewritten from that entry on.")
+def verify(file: str, expect_head: str | None) -> None:
+    """Check every entry of the log FILE: prints OK and the count, or the first bad entry and why (exit 1)."""
+    expected = _head_option(expect_head)
+    log = _open(file)
+    report = log.verify()
+    if not report.ok:
+        where = f"entry {report.first_bad_seq}" if report.first_bad_seq is not None else "the log"
+        click.echo(f"BAD: {file}: {where} is not as written: {report.reason}")
+        click.echo(f"{_entries(report.entries_checked)} before it checked good.")
+        sys.exit(1)
+    seq, hash_ = log.head()
+    if expected is not None:
+        found = log.hash_at(expected[0])
+        if found != expected[1]:
+            what = "there is no such entry" if found is None else f"its hash is now {found}"
+            click.echo(f"BAD: {file}: entry {expected[0]} is not the one noted earlier ({what}): the log was "
+                       f"rewritten from that entry on, or it is another log.")
+            sys.exit(1)
+    click.echo(f"OK: {file}: {_entries(report.entries_checked)} verified, the chain is intact.")
+    click.echo(f"Head: {seq}:{hash_}")
+    if expected is not None:
+        click.echo(f"Entry {expected[0]} still has the hash noted earlier.")
+    else:
+        click.echo("Keep the head somewhere the log's writers cannot change; later, "
+                   "`scr log verify FILE --expect-head SEQ:HASH` checks the log was not rewritten.")
+
+
+def _entries(count: int) -> str:
+    return f"{count} entr{'y' if count == 1 else 'ies'}"
+
+
+def _short(record_id: Any) -> str:
+    return str(record_id)[:8]
+
+
+def _cell_editions(record: dict[str, Any]) -> str:
+    editions = record.get("editions")
+    if not isinstance(editions, list):
+        return ""
+    return "\n".join(f"{e.get('id')}@{e.get('version')}" for e in editions if isinstance(e, dict))
+
+
+def _cell_outcomes(record: dict[str, Any]) -> str:
+    outcomes = record.get("outcomes")
+    if not isinstance(outcomes, dict):
+        return ""
+    # One line per edition, in the same order as the editions column.
+    return "\n".join(str(v) for v in outcomes.values())
+
+
+def case_reference(record: dict[str, Any]) -> str:
+    """The record's case reference, or "" (older records keep it only inside the decision)."""
+    case = record.get("case_reference")
+    decision = record.get("decision")
+    if case is None and isinstance(decision, dict):
+        case = decision.get("case_reference")
+    return case if isinstance(case, str) else ""
+
+
+@log_group.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--since", type=DATE, help="Only entries made on or after this day (UTC, YYYY-MM-DD).")
+@click.option("--until", type=DATE, help="Only entries made on or before this day (UTC, YYYY-MM-DD).")
+@click.option("--edition", metavar="ID", help="Only entries that applied this edition (e.g. lscb-scr-2006).")
+@click.option("--outcome", metavar="ID",
+              help="Only entries with this outcome (e.g. scr_required); with --edition, that edition's outcome.")
+def show(file: str, since: _dt.date | None, until: _dt.date | None, edition: str | None,
+         outcome: str | None) -> None:
+    """List the entries of the log FILE: when, which record, which case, editions and outcomes.
+
+    This does not check the chain: run `scr log verify FILE` for that.
+    """
+    log = _open(file)
+    total = log.head()[0]
+    rows = [[seq, str(r.get("made_at", ""))[:19].replace("T", " "), _short(r.get("record_id", "")),
+             case_reference(r), _cell_editions(r), _cell_outcomes(r)]
+            for seq, r in log.numbered_entries(since, until, edition, outcome)]
+    if rows:
+        click.echo(tabulate(rows, headers=["Seq", "Made at (UTC)", "Record", "Case", "Editions", "Outcomes"],
+                            tablefmt="simple"))
+        click.echo("")
+    if any(v is not None for v in (since, until, edition, outcome)):
+        click.echo(f"{len(rows)} of {_entries(total)} match.")
+    else:
+        click.echo(f"{_entries(len(rows))}.")
+
+
+def _open_private(path: str) -> IO[str]:
+    """Open ``path`` for writing, created owner-only (0600): an unredacted export holds the facts."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0), 0o600)
+    return os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+
+
+@log_group.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write to this file (created readable by its owner only) instead of standard output.")
+@click.option("--redact", is_flag=True,
+              help="Remove every fact value (facts, evidence values, dates computed from them); keep the facts' "
+                   "hash, case reference, outcomes, criteria statuses and editions. Redacted records cannot be "
+                   "replayed.")
+def export(file: str, output: str | None, redact: bool) -> None:
+    """Write every record of the log FILE as JSON Lines (one record per line), as stored, or --redact'ed.
+
+    Without --redact each line is byte for byte the text the log hashed. JSON Lines does not
+    carry the hash chain: keep the log itself as the evidence.
+    """
+    log = _open(file)
+    if output:
+        try:
+            with _open_private(output) as out:
+                count = log.export_jsonl(out, redact=redact)
+        except OSError as exc:
+            raise click.FileError(output, exc.strerror or str(exc)) from None
+    else:
+        count = log.export_jsonl(sys.stdout, redact=redact)
+    where = f" to {output}" if output else ""
+    click.echo(f"Exported {count} record{'' if count == 1 else 's'}{where}{' (redacted)' if redact else ''}.",
+               err=True)
+
+
+@log_group.command(name="import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("source", type=click.File("r", encoding="utf-8"))
+def import_(file: str, source: IO[str]) -> None:
+    """Append every record in SOURCE (JSON Lines, as `scr log export` writes; - for standard input) to the log FILE.
+
+    Each line must be a decision record; all are checked before any is written, and they are
+    written in one transaction, so a bad line writes nothing. FILE is created if it does not
+    exist. The records get new sequence numbers in FILE's chain.
+    """
+    from ..engine.log import DecisionLog
+    from ..engine.record import parse_record
+    from ..errors import InputError, Problem
+
+    name = getattr(source, "name", "SOURCE")
+    lines = source.readlines()
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except ValueError as exc:
+            raise InputError(f"line {number} is not JSON; nothing was imported",
+                             [Problem(f"line {number}", str(exc), "one decision record (a JSON object) per line")],
+                             name) from None
+        try:
+            parse_record(data, f"{name} line {number}")
+        except InputError as exc:
+            raise InputError(f"line {number} is not a decision record; nothing was imported", exc.problems,
+                             name) from None
+    log = DecisionLog(file)
+    count = log.import_jsonl(io.StringIO("".join(lines)))
+    seq, _hash = log.head()
+    click.echo(f"Imported {count} record{'' if count == 1 else 's'} into {file}; it now has {_entries(seq)}.")
