@@ -58,7 +58,7 @@ class Ruleset:
             try:
                 result = _engine.assert_fact(self._handle, payload)
                 if not isinstance(result, tuple) or len(result) != 2:
-                    raise EngineError(f"durable_rules returned {result!r} for assert_fact")
+                    raise self._error(f"durable_rules returned {result!r} for assert_fact", case)
                 code, state = result
                 if code == 0:
                     action = _engine.start_action_for_state(self._handle, state)
@@ -68,7 +68,7 @@ class Ruleset:
                         fired.add(text[2:text.index('"', 2)])
                         text = _engine.complete_and_start_action(self._handle, state)
                 elif code != _NOT_HANDLED:
-                    raise EngineError(f"durable_rules returned code {code} for assert_fact")
+                    raise self._error(f"durable_rules returned code {code} for assert_fact", case)
                 _engine.retract_fact(self._handle, payload)
             except BaseException as error:
                 self._reset()
@@ -81,6 +81,11 @@ class Ruleset:
                         [Problem("edition", self.compiled.name, "an evaluation that completes")], case) from error
                 raise
         return fired
+
+    def _error(self, what: str, case: str | None, problems: list[Problem] | None = None) -> EngineError:
+        return EngineError(f"{what} under {self.compiled.name}",
+                           (problems or []) + [Problem("edition", self.compiled.name, "an evaluation that completes")],
+                           case)
 
     def _reset(self) -> None:
         try:
@@ -103,16 +108,21 @@ class Ruleset:
         meaning = self.compiled.meaning
         criteria: dict[str, bool] = {}
         leaves: dict[int, bool] = {}
-        for rule in self.fire(fact, case):
-            what, key, truth = meaning[rule]
-            target: dict[Any, bool] = criteria if what == "criterion" else leaves  # type: ignore[assignment]
-            if target.get(key, truth) != truth:
-                raise EngineError(f"durable_rules found {what} {key} both true and false", [], case)
-            target[key] = truth
-        for index, leaf in enumerate(self.compiled.leaves):
-            if leaf.fact in fact and index not in leaves:
-                raise EngineError(
-                    f"durable_rules returned nothing for the condition on {leaf.fact} under {self.compiled.name}",
-                    [Problem(leaf.fact, repr(fact[leaf.fact]), "the engine to find the condition true or false")],
-                    case)
+        try:
+            for rule in self.fire(fact, case):
+                what, key, truth = meaning[rule]
+                target: dict[Any, bool] = criteria if what == "criterion" else leaves  # type: ignore[assignment]
+                if target.get(key, truth) != truth:
+                    raise self._error(f"durable_rules found {what} {key} both true and false", case)
+                target[key] = truth
+            for index, leaf in enumerate(self.compiled.leaves):
+                if leaf.fact in fact and index not in leaves:
+                    raise self._error(
+                        f"durable_rules returned nothing for the condition on {leaf.fact}", case,
+                        [Problem(leaf.fact, repr(fact[leaf.fact]), "the engine to find the condition true or false")])
+        except EngineError:
+            # A fault can leave actions queued in the session: delete it, so the next evaluation starts clean.
+            with self._lock:
+                self._reset()
+            raise
         return criteria, leaves

@@ -52,8 +52,8 @@ def baseline() -> dict[str, dict[str, Any]]:
 
 @pytest.fixture(autouse=True)
 def clean_engine_sessions() -> Iterator[None]:
-    """After each test, delete every ruleset's session, so a fault that leaves engine state behind
-    (see the xfail below) cannot spill into other tests in this process."""
+    """After each test, delete every ruleset's session, so that if a fault ever left engine state behind
+    it could not spill into other tests in this process."""
     yield
     for ruleset in loaded_rulesets():
         ruleset._reset()
@@ -76,22 +76,11 @@ FAULTS: list[tuple[str, Callable[..., Any], str]] = [
     ("retract_fact", _raise, "retract_fact raises"),
 ]
 
-_EDITION_NOT_NAMED = pytest.mark.xfail(strict=True, reason=(
-    "rules/runtime.py Ruleset.fire raises 'durable_rules returned ... for assert_fact' without the edition "
-    "(self.compiled.name); the fix belongs there"))
-_ENGINE_WEDGED = pytest.mark.xfail(strict=True, reason=(
-    "rules/runtime.py Ruleset.evaluate raises 'returned nothing for the condition' after fire() returned, "
-    "without deleting the session: the action left in flight makes every later evaluation of that edition "
-    "fail in this process. The fix belongs there: self._reset() (under the lock) before raising"))
+def fault_params() -> list[Any]:
+    return [pytest.param(name, fake, id=label) for name, fake, label in FAULTS]
 
 
-def fault_params(marks: dict[str, pytest.MarkDecorator]) -> list[Any]:
-    return [pytest.param(name, fake, id=label, marks=[marks[label]] if label in marks else [])
-            for name, fake, label in FAULTS]
-
-
-@pytest.mark.parametrize(("name", "fake"), fault_params({
-    "assert_fact returns nothing": _EDITION_NOT_NAMED, "assert_fact returns an unknown code": _EDITION_NOT_NAMED}))
+@pytest.mark.parametrize(("name", "fake"), fault_params())
 def test_an_engine_fault_is_an_engine_error_naming_the_case_and_the_edition(
         name: str, fake: Callable[..., Any], baseline: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     """Whatever the extension does wrong, evaluate raises EngineError (exit code 3) naming FA-1 and the edition."""
@@ -104,7 +93,7 @@ def test_an_engine_fault_is_an_engine_error_naming_the_case_and_the_edition(
     assert FIRST_EDITION in str(error), str(error)
 
 
-@pytest.mark.parametrize(("name", "fake"), fault_params({"complete_and_start_action returns nothing": _ENGINE_WEDGED}))
+@pytest.mark.parametrize(("name", "fake"), fault_params())
 def test_the_next_evaluation_after_an_engine_fault_is_right(
         name: str, fake: Callable[..., Any], baseline: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     """After a fault, the same case and another one decide exactly as they did before it; no engine state is left."""
@@ -169,7 +158,7 @@ def assert_clean_exit_3(result: Result, *words: str) -> None:
         assert word in result.output, result.output
 
 
-@pytest.mark.parametrize(("name", "fake"), fault_params({}))
+@pytest.mark.parametrize(("name", "fake"), fault_params())
 def test_an_engine_fault_in_scr_check_exits_3_and_logs_nothing(
         name: str, fake: Callable[..., Any], tmp_path: Path, baseline: dict[str, Any],
         monkeypatch: pytest.MonkeyPatch) -> None:
