@@ -11,6 +11,7 @@ import datetime as _dt
 import io
 import json
 import os
+import stat
 import sys
 from typing import IO, Any
 
@@ -58,7 +59,8 @@ def verify(file: str, expect_head: str | None) -> None:
     if not report.ok:
         where = f"entry {report.first_bad_seq}" if report.first_bad_seq is not None else "the log"
         click.echo(f"BAD: {file}: {where} is not as written: {report.reason}")
-        click.echo(f"{_entries(report.entries_checked)} before it checked good.")
+        good = report.entries_checked
+        click.echo(f"{'No' if good == 0 else good} good entr{'y precedes' if good < 2 else 'ies precede'} it.")
         sys.exit(1)
     seq, hash_ = log.head()
     if expected is not None:
@@ -140,7 +142,13 @@ def show(file: str, since: _dt.date | None, until: _dt.date | None, edition: str
 def _open_private(path: str) -> IO[str]:
     """Open ``path`` for writing, created owner-only (0600): an unredacted export holds the facts."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0), 0o600)
-    return os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+    try:
+        if stat.S_ISREG(os.fstat(fd).st_mode):
+            os.fchmod(fd, 0o600)  # an existing file keeps its mode through O_CREAT: tighten it too
+        return os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 @log_group.command()

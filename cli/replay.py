@@ -138,6 +138,10 @@ def replay(source: str, under: str | None, fmt: str, progress: bool | None) -> N
     the edition versions it names, checked against their content hashes; a record that cannot
     be replayed (an edition version this installation does not have, redacted facts) is
     reported as an error and the others are still replayed. A log is verified first.
+
+    Exit status: 0 when every record replays the same (with --under: whenever every record
+    could be replayed, whatever would change); 1 when a record differs or cannot be
+    replayed, or the log does not verify.
     """
     from .._version import __version__
     from ..criteria import get_edition
@@ -206,7 +210,7 @@ def _what_if_report(results: list[tuple[str, Any]], under: str) -> None:
         new = _outcomes_cell(r.new_outcomes) if r.status != "error" else ""
         word = {"same": "same", "different": "changed", "error": "error"}[r.status]
         rows.append([_label(where, r), _case(r), _recorded(r), new, word, _differences(r)])
-    click.echo(tabulate(rows, headers=["Record", "Case", "Recorded (edition: outcome)", f"Under {under}", "Outcome",
+    click.echo(tabulate(rows, headers=["Record", "Case", "Recorded (edition: outcome)", f"Under {under}", "Result",
                                        "Notes"], tablefmt="simple"))
     counts = Counter(r.status for _, r in results)
     click.echo(f"\nWhat-if under {under}: {len(results)} record{'' if len(results) == 1 else 's'}, "
@@ -218,4 +222,4 @@ def _what_if_report(results: list[tuple[str, Any]], under: str) -> None:
     if moves:
         click.echo("")
         click.echo(tabulate([[old, new, word, n] for (old, new, word), n in sorted(moves.items())],
-                            headers=["Recorded", f"Under {under}", "Outcome", "Records"], tablefmt="simple"))
+                            headers=["Recorded", f"Under {under}", "Result", "Records"], tablefmt="simple"))

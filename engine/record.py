@@ -302,7 +302,8 @@ def replay(record: DecisionRecord | dict[str, Any], under: str | None = None) ->
                              "(replay the unredacted log or export instead)")
         if facts_hash(parsed.facts) != parsed.facts_hash:
             raise InputError("the record's facts do not match its facts_hash: they were changed after it was made",
-                             [Problem("facts", facts_hash(parsed.facts), parsed.facts_hash)])
+                             [Problem("facts", f"facts hashing to {facts_hash(parsed.facts)[:19]}...",
+                                      f"{parsed.facts_hash[:19]}... as recorded")])
         if under:
             editions = [get_edition(under)]
         else:
