@@ -97,40 +97,52 @@ class Facts(BaseModel):
         "Age in whole years on the date of the incident; worked out from the date of birth when both dates "
         "are given. A child is a person under 18.")
     looked_after: bool | None = _fact(
-        "The child", "Was the child looked after by a local authority at the time?", "Looked after at the time.")
+        "The child", "Was the child looked after by a local authority at the time?", "Whether the child was looked after by a local authority (in care, or accommodated) at the time of "
+        "the incident. A looked after child's death is notified whether or not abuse or neglect is suspected.")
     care_leaver: bool | None = _fact(
-        "The child", "Was the person a care leaver?", "A care leaver (WT2023 notification up to and including 24).")
+        "The child", "Was the person a care leaver?", "Whether the person was a care leaver (aged 16 or over, having been looked after). Under Working "
+        "Together 2023 the death of a care leaver up to and including age 24 is notified to the Secretary of State "
+        "and Ofsted.")
     outcome: Outcome | None = _fact(
-        "What happened", "What happened to the child?", "Whether the child died or was seriously harmed.")
+        "What happened", "What happened to the child?", "Whether the child died (including by suspected suicide), was seriously harmed, or neither. Serious "
+        "harm is the practitioners' judgment: it includes a potentially life-threatening injury and serious or "
+        "likely long-term impairment of health or development, even if the child recovers.")
     abuse_or_neglect: AbuseOrNeglect | None = _fact(
-        "What happened", "Is abuse or neglect of the child known or suspected?", "Abuse or neglect of the child.")
+        "What happened", "Is abuse or neglect of the child known or suspected?", "Whether abuse or neglect of the child is known, suspected, or not known or suspected. Suspicion is "
+        "enough for every criterion that needs abuse or neglect.")
     life_threatening_injury: bool | None = _fact(
         "What happened", "Did the child sustain a potentially life-threatening injury?",
-        "A potentially life-threatening injury.")
+        "Whether the child sustained a potentially life-threatening injury (LSCB discretionary criterion D1).")
     serious_permanent_impairment: bool | None = _fact(
         "What happened", "Did the child suffer serious and permanent impairment of physical and/or mental health "
-        "and development?", "Serious and permanent impairment of health or development.")
+        "and development?", "Whether the child suffered serious and permanent impairment of physical and/or mental health and "
+        "development (LSCB discretionary criterion D1).")
     sexual_abuse: bool | None = _fact(
-        "What happened", "Is sexual abuse of the child known or suspected?", "Sexual abuse known or suspected.")
+        "What happened", "Is sexual abuse of the child known or suspected?", "Whether sexual abuse of the child is known or suspected (LSCB discretionary criterion D2).")
     violent_assault: ViolentAssault | None = _fact(
-        "What happened", "Was the child subjected to a violent assault, and by whom?", "A violent assault on the child.")
+        "What happened", "Was the child subjected to a violent assault, and by whom?", "Whether the child was violently assaulted, and whether by an adult or by another child (LSCB "
+        "discretionary criterion D4).")
     parent_murdered: bool | None = _fact(
-        "What happened", "Has a parent of the child been murdered?", "A parent has been murdered.")
+        "What happened", "Has a parent of the child been murdered?", "Whether a parent of the child has been murdered (LSCB discretionary criterion D3).")
     domestic_homicide_review: bool | None = _fact(
-        "What happened", "Is a domestic homicide review being initiated?", "A domestic homicide review is being initiated.")
+        "What happened", "Is a domestic homicide review being initiated?", "Whether a domestic homicide review is being initiated (LSCB discretionary criterion D3).")
     custody: Custody | None = _fact(
         "Custody, detention and care settings", "Was the child in custody at the time of death?",
-        "Custody at the time of death.")
+        "The child's custody status at the time of death: none, police custody, on remand, or following "
+        "sentencing. A death in custody is an LSCB mandatory criterion (M3) with no abuse or neglect needed.")
     custody_setting: CustodySetting | None = _fact(
         "Custody, detention and care settings", "Where was the child at the time of death?",
         "The setting at the time of death: a young offender institution, a secure training centre, a secure "
         "children's home, or another place.")
     mental_health_act_detention: bool | None = _fact(
         "Custody, detention and care settings", "Was the child detained under the Mental Health Act 1983?",
-        "Detained under the Mental Health Act 1983.")
+        "Whether the child was detained under the Mental Health Act 1983 (LSCB mandatory criterion M4 if the "
+        "child died).")
     deprivation_of_liberty: DeprivationOfLiberty | None = _fact(
         "Custody, detention and care settings", "Was the child subject to a deprivation of liberty order, and "
-        "under what?", "A deprivation of liberty order and its legal basis.")
+        "under what?", "Whether the child was subject to a deprivation of liberty order, and its basis: the Mental Capacity "
+        "Act 2005, or another basis such as the inherent jurisdiction (only the former counts for LSCB criterion "
+        "M5, for a child of 16 or 17 who died).")
     regulated_setting: bool | None = _fact(
         "Custody, detention and care settings", "Was the child in a regulated setting or service?",
         "In a regulated setting or service (WT2015 notifiable incidents).")
@@ -140,13 +152,18 @@ class Facts(BaseModel):
         "children's homes and custodial settings).")
     location: Location | None = _fact(
         "Where it happened", "Where did the death or serious harm happen?",
-        "Where it happened, relative to the deciding authority.")
+        "Where the death or serious harm happened, relative to the deciding authority: in its area, "
+        "elsewhere in England (then the duty to notify the Panel falls on that other authority), or outside "
+        "England (Wales, Scotland, Northern Ireland or abroad).")
     normally_resident: bool | None = _fact(
         "Where it happened", "Was the child normally resident in the authority's area?",
-        "Normally resident in the deciding authority's area.")
+        "Whether the child was normally resident in the deciding authority's area (it matters when the death "
+        "or harm happened outside England: Children Act 2004 s16C(1)(b)).")
     inter_agency_concerns: InterAgencyConcerns | None = _fact(
         "Working together", "Are there concerns about how agencies worked together to safeguard the child?",
-        "Concerns about inter-agency working, or definitive evidence that there are none.")
+        "Whether there are concerns about how the agencies worked together to safeguard the child, or "
+        "definitive evidence that there are none. For LSCB criterion M2, concern is presumed unless there is "
+        "definitive evidence of none; answer unknown if neither is established.")
     single_agency_concern: bool | None = _fact(
         "Working together", "Is there concern about the actions of a single agency?",
         "Concern about the actions of a single agency (WT2018 circumstances).")
