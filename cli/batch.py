@@ -63,7 +63,8 @@ def batch(source: str, output: str | None, as_of: _dt.date | None, editions: tup
     Prints one decision per line, as JSON (the same as `scr check --format json`, on one line), in input order. A
     case that cannot be decided is reported on standard error and gets the line {"line": N, "error": {...}}
     ({"file": NAME, ...} for a folder); the other cases carry on. A summary by edition and outcome follows on
-    standard error (on standard output when the decisions go to --output). Exit code 1 if any case failed.
+    standard error (on standard output when the decisions go to --output). Exit code 1 if any case failed (3 if the
+    engine itself failed on one).
     """
     from ..engine.batch import Summary, count_cases, run_batch
     from ..engine.decision import Decision
