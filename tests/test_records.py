@@ -473,6 +473,19 @@ def test_what_if_under_wt2023_shows_each_lscb_records_outcome_under_the_new_rule
             f"{len(EXAMPLES) - changed} the same, 0 could not be replayed.") in result.stdout
 
 
+def test_what_if_under_the_records_own_edition_compares_like_for_like():
+    """A wt2023 record replayed --under wt2023: `same`; a recorded criterion status that differs is listed."""
+    record = record_dict(make_record(evaluate(load_case(str(
+        ROOT / "examples" / "wt2023-death-abuse-suspected.notify_panel.yaml")))))
+    assert replay(record, under="wt2023").status == "same"
+    criterion = next(c for c in record["decision"]["editions"][0]["criteria"] if c["status"] == "met")
+    criterion["status"] = "not_met"
+    result = replay(record, under="wt2023@1")
+    assert result.status == "same"  # a what-if counts outcome changes; the criterion is still reported
+    assert [(d.what, d.before, d.after) for d in result.differences] == [
+        (f"criterion {criterion['id']}", "not_met", "met")]
+
+
 def test_what_if_under_an_edition_this_installation_lacks_is_refused_before_any_work(log_path):
     """--under with an unknown edition: exit 1 with the edition error, no table."""
     result = run("replay", str(log_path), "--under", "wt2099")
