@@ -7,7 +7,7 @@ particular output.
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -17,8 +17,34 @@ Status = Literal["met", "not_met", "unknown"]
 UNDETERMINED = "undetermined"
 
 
+_set = object.__setattr__
+#: Per model class, its fields' defaults (filled in by build for fields not given).
+_DEFAULTS: dict[type, dict[str, Any]] = {}
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @classmethod
+    def build(cls, **values: Any) -> Self:
+        """``model_construct(**values)`` without its per-field work, for values the engine made itself.
+
+        model_construct walks every field (aliases, defaults, a fields-set filled one name at a
+        time): about 3 µs a call, and one case builds about 47 models, so it was 45% of the time
+        of an evaluation. This sets the same four attributes directly: the object is equal to
+        model_construct's, dumps the same JSON and has the same fields set.
+        """
+        defaults = _DEFAULTS.get(cls)
+        if defaults is None:
+            defaults = _DEFAULTS[cls] = {
+                name: field.get_default(call_default_factory=True)
+                for name, field in cls.model_fields.items() if not field.is_required()}
+        obj = cls.__new__(cls)
+        _set(obj, "__dict__", {**defaults, **values} if len(values) < len(cls.model_fields) else values)
+        _set(obj, "__pydantic_fields_set__", set(values))
+        _set(obj, "__pydantic_extra__", None)
+        _set(obj, "__pydantic_private__", None)
+        return obj
 
 
 class Evidence(_Model):

@@ -19,7 +19,7 @@ def duty_result(duty: Duty, awareness_date: _dt.date | None) -> DutyResult:
         due = deadlines.due_date(awareness_date, rule)
         if rule.unit == "working_days":
             skipped = tuple(f"{d.isoformat()} {why}" for d, why in deadlines.skipped_days(awareness_date, due))
-    return DutyResult.model_construct(
+    return DutyResult.build(
         id=duty.id, action=duty.action, by=duty.by, basis=duty.basis, source=duty.source,
         deadline=deadlines.describe(rule) if rule is not None else None, due=due, skipped=skipped, note=duty.note)
 

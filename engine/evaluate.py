@@ -47,11 +47,6 @@ class _Plan:
     leaves: tuple[Leaf, ...]
     leaf_words: tuple[str, ...]
     criterion_leaves: dict[str, tuple[int, ...]]
-    #: determination id -> (its criteria, the leaves of those criteria)
-    determination_inputs: dict[str, tuple[tuple[str, ...], tuple[int, ...]]]
-    #: Results already built, keyed by everything they depend on. They are frozen, so sharing them between
-    #: decisions and threads is safe; this keeps explanation-building off the per-case path for common cases.
-    memo: dict[tuple[Any, ...], Any]
 
 
 _plans: dict[tuple[str, str], _Plan] = {}
@@ -76,11 +71,6 @@ def _plan(edition: Edition) -> _Plan:
                     leaves=compiled.leaves,
                     leaf_words=tuple(leaf_words(leaf) for leaf in compiled.leaves),
                     criterion_leaves=compiled.criterion_leaves,
-                    determination_inputs={
-                        d.id: (ids := tuple(c for o in d.outcomes for c in o.criteria),
-                               tuple(sorted({i for c in ids for i in compiled.criterion_leaves[c]})))
-                        for d in edition.content.determinations},
-                    memo={},
                 )
                 _plans[key] = plan
     return plan
@@ -143,7 +133,7 @@ def evaluate(
     case = parse_facts(facts)
     chosen, why, day = select_editions(case, as_of, editions)
     results = tuple(evaluate_edition(case, edition) for edition in chosen)
-    return Decision.model_construct(
+    return Decision.build(
         case_reference=case.case_reference,
         facts=case,
         editions_applied=why,
@@ -174,7 +164,7 @@ def build_edition_result(facts: Facts, edition: Edition, criteria_truth: dict[st
     determinations = tuple(
         _determine(plan, d, statuses, by_id, leaf_truth, facts) for d in edition.content.determinations)
     content = edition.content
-    return EditionResult.model_construct(
+    return EditionResult.build(
         edition=content.id,
         version=content.version,
         content_hash=edition.content_hash,
@@ -192,29 +182,8 @@ def _leaf_status(index: int, leaf_truth: dict[int, bool]) -> Status:
     return "unknown" if truth is None else _STATUS[truth]
 
 
-_MEMO_LIMIT = 200_000
-
-
-def _remember(plan: _Plan, key: tuple[Any, ...], value: Any) -> Any:
-    if len(plan.memo) >= _MEMO_LIMIT:  # bounded: a long batch of varied cases must not grow memory
-        plan.memo.clear()
-    plan.memo[key] = value
-    return value
-
-
 def _criterion_result(plan: _Plan, criterion: Criterion, status: Status, leaf_truth: dict[int, bool],
                       values: dict[str, Any]) -> CriterionResult:
-    leaves = plan.criterion_leaves[criterion.id]
-    key = ("c", criterion.id, status, tuple(leaf_truth.get(i) for i in leaves),
-           tuple(values[plan.leaves[i].fact] for i in leaves))
-    cached = plan.memo.get(key)
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
-    return _remember(plan, key, _build_criterion_result(plan, criterion, status, leaf_truth, values))
-
-
-def _build_criterion_result(plan: _Plan, criterion: Criterion, status: Status, leaf_truth: dict[int, bool],
-                            values: dict[str, Any]) -> CriterionResult:
     evidence = []
     missing: dict[str, None] = {}
     for index in plan.criterion_leaves[criterion.id]:
@@ -225,11 +194,11 @@ def _build_criterion_result(plan: _Plan, criterion: Criterion, status: Status, l
         leaf_status = _leaf_status(index, leaf_truth)
         # Met: the conditions that were met; not met: those that failed; unknown: those not yet known.
         if leaf_status == status or (status == "unknown" and value is None):
-            evidence.append(Evidence.model_construct(
+            evidence.append(Evidence.build(
                 fact=leaf.fact, condition=plan.leaf_words[index], status=leaf_status,
                 value=value.isoformat() if isinstance(value, _dt.date) else value,
                 value_label=label(value), presumed=value is None and leaf_status != "unknown"))
-    return CriterionResult.model_construct(
+    return CriterionResult.build(
         id=criterion.id, kind=criterion.kind, title=criterion.title, status=status, text=criterion.text,
         citation=criterion.citation, reading=criterion.reading, variant=criterion.variant,
         evidence=tuple(evidence), missing_facts=tuple(missing))
@@ -254,17 +223,6 @@ def residue(condition: Condition, plan: _Plan, leaf_truth: dict[int, bool]) -> s
     return f"({text})" if len(parts) > 1 and isinstance(condition, Any_) else text
 
 
-def _determine(plan: _Plan, determination: Determination, statuses: dict[str, Status],
-               results: dict[str, CriterionResult], leaf_truth: dict[int, bool], facts: Facts) -> DeterminationResult:
-    criteria, leaves = plan.determination_inputs[determination.id]
-    key = ("d", determination.id, facts.awareness_date, tuple(statuses[c] for c in criteria),
-           tuple(leaf_truth.get(i) for i in leaves), tuple(results[c].missing_facts for c in criteria))
-    cached = plan.memo.get(key)
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
-    return _remember(plan, key, _build_determination(plan, determination, statuses, results, leaf_truth, facts))
-
-
 def _presumptions(decided_by: tuple[str, ...],
                   results: dict[str, CriterionResult]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Caveats for an outcome that rests only on presumptions, and the unknown facts that could defeat them.
@@ -285,9 +243,8 @@ def _presumptions(decided_by: tuple[str, ...],
     return caveats, facts
 
 
-def _build_determination(plan: _Plan, determination: Determination, statuses: dict[str, Status],
-                         results: dict[str, CriterionResult], leaf_truth: dict[int, bool],
-                         facts: Facts) -> DeterminationResult:
+def _determine(plan: _Plan, determination: Determination, statuses: dict[str, Status],
+               results: dict[str, CriterionResult], leaf_truth: dict[int, bool], facts: Facts) -> DeterminationResult:
     """Walk the outcomes in priority order: the first whose criteria are met wins; unknowns keep later ones open."""
     possible: list[tuple[Any, list[str]]] = []  # (outcome definition, unknown criteria that would lead to it)
     blocking: list[str] = []  # unknown criteria of earlier outcomes, which would have to be not met
@@ -311,7 +268,7 @@ def _build_determination(plan: _Plan, determination: Determination, statuses: di
         if not outcome.criteria:
             decided_by = tuple(c for o in determination.outcomes for c in o.criteria)
         caveats, presumed = _presumptions(decided_by if outcome.criteria else (), results)
-        return DeterminationResult.model_construct(
+        return DeterminationResult.build(
             id=determination.id, title=determination.title, outcome=outcome.id, label=outcome.label,
             who_decides=determination.who_decides, decided_by=decided_by, possible=(), deciding_facts=presumed,
             duties=tuple(duty_result(d, facts.awareness_date) for d in outcome.duties), caveats=caveats)
@@ -325,10 +282,10 @@ def _build_determination(plan: _Plan, determination: Determination, statuses: di
             when = lead + "as " + ", ".join(decided_by) + " " + ("is" if len(decided_by) == 1 else "are") + " met"
         else:
             when = "otherwise" if position else "if none of the criteria is met"
-        options.append(PossibleOutcome.model_construct(
+        options.append(PossibleOutcome.build(
             outcome=outcome.id, label=outcome.label, when=when,
             deciding_facts=tuple(dict.fromkeys(f for c in unknown for f in results[c].missing_facts))))
-    return DeterminationResult.model_construct(
+    return DeterminationResult.build(
         id=determination.id, title=determination.title, outcome=UNDETERMINED,
         label=f"Undetermined: {' / '.join(o.label for o in options)}", who_decides=determination.who_decides,
         decided_by=(), possible=tuple(options), deciding_facts=deciding, duties=(), caveats=())

@@ -265,3 +265,22 @@ def test_a_decision_round_trips_through_json_unchanged_and_is_deterministic(fact
 def test_report_oracle_examples() -> None:
     """Prints how many generated examples the oracle comparison ran (for the issue note); runs last in this file."""
     print(f"\noracle comparison examples run in this session: {COUNTER['oracle_examples']}")
+
+
+@settings(max_examples=50, deadline=None)
+@given(fact_sets(dated=True))
+def test_the_fast_model_builder_makes_the_same_objects_as_pydantic(facts: dict[str, Any]) -> None:
+    """build() (used on the per-case path instead of model_construct) gives equal objects and equal JSON.
+
+    It sets pydantic's instance attributes directly; this guards that against a pydantic upgrade.
+    """
+    decision = evaluate(facts)
+    for edition in decision.editions:
+        for model in (edition, *edition.criteria, *edition.determinations,
+                      *(e for c in edition.criteria for e in c.evidence)):
+            values = {name: getattr(model, name) for name in type(model).model_fields}
+            slow = type(model).model_construct(**values)
+            assert slow == model
+            assert slow.model_dump_json() == model.model_dump_json()
+            assert slow.model_fields_set == model.model_fields_set
+    assert Decision.model_validate_json(decision.model_dump_json()) == decision
