@@ -62,8 +62,19 @@ def truth(condition: Condition, facts: Facts) -> Truth:
     raise TypeError(condition)
 
 
+_TREES: dict[tuple[str, str], dict[str, Condition]] = {}
+
+
+def _trees(edition: Edition) -> dict[str, Condition]:
+    """Each criterion's condition with its references inlined, worked out once per edition version."""
+    key = (edition.ref, edition.content_hash)
+    if key not in _TREES:
+        _TREES[key] = {c.id: inline(c.condition, edition) for c in edition.content.criteria}
+    return _TREES[key]
+
+
 def criterion_truths(facts: Facts, edition: Edition) -> dict[str, Truth]:
-    return {c.id: truth(inline(c.condition, edition), facts) for c in edition.content.criteria}
+    return {cid: truth(tree, facts) for cid, tree in _trees(edition).items()}
 
 
 def oracle_edition(facts: Facts, edition: Edition) -> EditionResult:
