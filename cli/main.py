@@ -128,14 +128,14 @@ def schema(which: str | None) -> None:
 
 
 # Commands kept in modules of their own, registered here (one line each, keep sorted).
+from . import ask as _ask; main.add_command(_ask.ask)  # noqa: E402, E702
 from . import batch as _batch; main.add_command(_batch.batch)  # noqa: E402, E702
 from . import deadlines as _deadlines; main.add_command(_deadlines.deadlines)  # noqa: E402, E702
-from . import serve as _serve; main.add_command(_serve.serve)  # noqa: E402, E702
-from . import suite as _suite; main.add_command(_suite.suite_test)  # noqa: E402, E702
-from . import ask as _ask; main.add_command(_ask.ask)  # noqa: E402, E702
-from . import template as _template; main.add_command(_template.template)  # noqa: E402, E702
 from . import log as _log; main.add_command(_log.log_group)  # noqa: E402, E702
 from . import replay as _replay; main.add_command(_replay.replay)  # noqa: E402, E702
+from . import serve as _serve; main.add_command(_serve.serve)  # noqa: E402, E702
+from . import suite as _suite; main.add_command(_suite.suite_test)  # noqa: E402, E702
+from . import template as _template; main.add_command(_template.template)  # noqa: E402, E702
 # (end of command registrations)
 
 if __name__ == "__main__":  # pragma: no cover
