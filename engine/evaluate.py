@@ -204,18 +204,38 @@ def _criterion_result(plan: _Plan, criterion: Criterion, status: Status, leaf_tr
         evidence=tuple(evidence), missing_facts=tuple(missing))
 
 
+def _settled(condition: Condition, plan: _Plan, leaf_truth: dict[int, bool]) -> bool | None:
+    """Whether a part of a condition is already settled true or false by the engine's leaf results.
+
+    Only for wording the explanation: which branches of a still-open criterion can drop out.
+    The criterion's own status always comes from the engine.
+    """
+    if isinstance(condition, Leaf):
+        return leaf_truth.get(plan.leaf_number[condition.key])
+    if isinstance(condition, Not):
+        inner = _settled(condition.item, plan, leaf_truth)
+        return None if inner is None else not inner
+    values = [_settled(item, plan, leaf_truth) for item in condition.items]  # type: ignore[union-attr]
+    decisive = isinstance(condition, Any_)  # True settles an any; False settles an all
+    if decisive in values:
+        return decisive
+    return (not decisive) if all(v is not None for v in values) else None
+
+
 def residue(condition: Condition, plan: _Plan, leaf_truth: dict[int, bool]) -> str | None:
     """What is still unknown in ``condition``, in words ("abuse or neglect is known or suspected and ...").
 
-    Conditions already met drop out of an ``all``; ``None`` means nothing unknown remains.
+    Parts already settled drop out (a met part of an ``all``, a failed branch of an ``any``);
+    ``None`` means nothing unknown remains.
     """
+    if _settled(condition, plan, leaf_truth) is not None:
+        return None
     if isinstance(condition, Leaf):
-        index = plan.leaf_number[condition.key]
-        return plan.leaf_words[index] if index not in leaf_truth else None
+        return plan.leaf_words[plan.leaf_number[condition.key]]
     if isinstance(condition, Not):
-        inner = residue(condition.item, plan, leaf_truth)
-        return f"not ({inner})" if inner else None
-    parts = [p for p in (residue(i, plan, leaf_truth) for i in condition.items) if p]  # type: ignore[union-attr]
+        return f"not ({residue(condition.item, plan, leaf_truth)})"
+    parts = list(dict.fromkeys(  # the same words once, even when two branches share a condition
+        p for p in (residue(i, plan, leaf_truth) for i in condition.items) if p))  # type: ignore[union-attr]
     if not parts:
         return None
     joiner = " and " if isinstance(condition, All) else " or "

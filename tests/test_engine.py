@@ -284,3 +284,14 @@ def test_the_fast_model_builder_makes_the_same_objects_as_pydantic(facts: dict[s
             assert slow.model_dump_json() == model.model_dump_json()
             assert slow.model_fields_set == model.model_fields_set
     assert Decision.model_validate_json(decision.model_dump_json()) == decision
+
+
+def test_what_would_decide_an_open_criterion_leaves_out_branches_already_settled() -> None:
+    """For a death, N1's open condition names abuse, looked after and regulated setting once each, not serious harm."""
+    decision = ed1(age=4, outcome="died", custody="none", custody_setting="other",
+                   mental_health_act_detention=False, deprivation_of_liberty="none")
+    notifiable = next(d for d in decision.editions[0].determinations if d.id == "notifiable_incident")
+    when = notifiable.possible[0].when
+    assert when.count("abuse or neglect is known or suspected") == 1
+    assert "seriously harmed" not in when and "the child died" not in when
+    assert "looked after" in when and "regulated setting" in when
