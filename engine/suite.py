@@ -155,8 +155,9 @@ def _expectation(edition: Edition, entry: dict[str, Any], where: str, problems: 
                 out["criteria"][cid] = status
     if "possible" in entry:
         possible = entry["possible"]
-        if not isinstance(possible, list) or not possible:
-            problems.append(Problem(f"{where}.possible", repr(possible)[:60], "a list of outcome ids"))
+        if not isinstance(possible, list):
+            problems.append(Problem(f"{where}.possible", repr(possible)[:60],
+                                    "a list of outcome ids ([] when the outcome is decided)"))
         else:
             out["possible"] = [_outcome(o, primary, f"{where}.possible", problems, undetermined=False)
                                for o in possible]
