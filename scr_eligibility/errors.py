@@ -7,7 +7,7 @@ caller can render it, and the exit code the CLI uses for it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -35,22 +35,30 @@ class Problem:
         }
 
 
-@dataclass
 class ScrError(Exception):
     """Base of every error scr-eligibility raises on purpose.
 
-    ``exit_code`` is what the CLI exits with: 1 for bad input or a failed check,
-    3 for a fault of the engine or the decision log that the user did not cause.
+    ``exit_code`` is what the CLI exits with: 1 for bad input or a failed check, 3 for a
+    fault of the engine or the decision log that the user did not cause. Subclasses set it,
+    and ``kind`` (the ``error`` field of the JSON shape), as class attributes.
     """
 
-    message: str
-    problems: list[Problem] = field(default_factory=list)
-    source: str | None = None
     exit_code: int = 1
     kind: str = "error"
 
-    def __post_init__(self) -> None:
-        super().__init__(self.message)
+    def __init__(self, message: str, problems: list[Problem] | None = None, source: str | None = None, *,
+                 exit_code: int | None = None, kind: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.problems = list(problems or [])
+        self.source = source
+        if exit_code is not None:
+            self.exit_code = exit_code
+        if kind is not None:
+            self.kind = kind
+
+    def __reduce__(self) -> Any:  # picklable for worker processes, with every field
+        return (_rebuild, (type(self), self.message, self.problems, self.source, self.exit_code, self.kind))
 
     def __str__(self) -> str:
         head = f"{self.source}: {self.message}" if self.source else self.message
@@ -67,36 +75,38 @@ class ScrError(Exception):
         }
 
 
+def _rebuild(cls: type[ScrError], message: str, problems: list[Problem], source: str | None, exit_code: int,
+             kind: str) -> ScrError:
+    return cls(message, problems, source, exit_code=exit_code, kind=kind)
+
+
 class InputError(ScrError):
     """A case file or fact set that cannot be read or is not valid."""
 
-    def __init__(self, message: str, problems: list[Problem] | None = None, source: str | None = None):
-        super().__init__(message, problems or [], source, exit_code=1, kind="input_error")
+    kind = "input_error"
 
 
 class CriteriaError(ScrError):
     """A criteria (edition) file that is not valid."""
 
-    def __init__(self, message: str, problems: list[Problem] | None = None, source: str | None = None):
-        super().__init__(message, problems or [], source, exit_code=1, kind="criteria_error")
+    kind = "criteria_error"
 
 
 class EditionNotFound(ScrError):
     """An edition id or version this installation does not have."""
 
-    def __init__(self, message: str, problems: list[Problem] | None = None, source: str | None = None):
-        super().__init__(message, problems or [], source, exit_code=1, kind="edition_not_found")
+    kind = "edition_not_found"
 
 
 class EngineError(ScrError):
     """The rule engine failed while evaluating a case: not the user's fault, nothing was decided."""
 
-    def __init__(self, message: str, problems: list[Problem] | None = None, source: str | None = None):
-        super().__init__(message, problems or [], source, exit_code=3, kind="engine_error")
+    exit_code = 3
+    kind = "engine_error"
 
 
 class LogError(ScrError):
     """The decision log could not be read or written; nothing already recorded was changed."""
 
-    def __init__(self, message: str, problems: list[Problem] | None = None, source: str | None = None):
-        super().__init__(message, problems or [], source, exit_code=3, kind="log_error")
+    exit_code = 3
+    kind = "log_error"
