@@ -97,35 +97,44 @@ class Facts(BaseModel):
         "Age in whole years on the date of the incident; worked out from the date of birth when both dates "
         "are given. A child is a person under 18.")
     looked_after: bool | None = _fact(
-        "The child", "Was the child looked after by a local authority at the time?", "Whether the child was looked after by a local authority (in care, or accommodated) at the time of "
+        "The child", "Was the child looked after by a local authority at the time?",
+        "Whether the child was looked after by a local authority (in care, or accommodated) at the time of "
         "the incident. A looked after child's death is notified whether or not abuse or neglect is suspected.")
     care_leaver: bool | None = _fact(
-        "The child", "Was the person a care leaver?", "Whether the person was a care leaver (aged 16 or over, having been looked after). Under Working "
+        "The child", "Was the person a care leaver?",
+        "Whether the person was a care leaver (aged 16 or over, having been looked after). Under Working "
         "Together 2023 the death of a care leaver up to and including age 24 is notified to the Secretary of State "
         "and Ofsted.")
     outcome: Outcome | None = _fact(
-        "What happened", "What happened to the child?", "Whether the child died (including by suspected suicide), was seriously harmed, or neither. Serious "
+        "What happened", "What happened to the child?",
+        "Whether the child died (including by suspected suicide), was seriously harmed, or neither. Serious "
         "harm is the practitioners' judgment: it includes a potentially life-threatening injury and serious or "
         "likely long-term impairment of health or development, even if the child recovers.")
     abuse_or_neglect: AbuseOrNeglect | None = _fact(
-        "What happened", "Is abuse or neglect of the child known or suspected?", "Whether abuse or neglect of the child is known, suspected, or not known or suspected. Suspicion is "
+        "What happened", "Is abuse or neglect of the child known or suspected?",
+        "Whether abuse or neglect of the child is known, suspected, or not known or suspected. Suspicion is "
         "enough for every criterion that needs abuse or neglect.")
     life_threatening_injury: bool | None = _fact(
         "What happened", "Did the child sustain a potentially life-threatening injury?",
         "Whether the child sustained a potentially life-threatening injury (LSCB discretionary criterion D1).")
     serious_permanent_impairment: bool | None = _fact(
         "What happened", "Did the child suffer serious and permanent impairment of physical and/or mental health "
-        "and development?", "Whether the child suffered serious and permanent impairment of physical and/or mental health and "
+        "and development?",
+        "Whether the child suffered serious and permanent impairment of physical and/or mental health and "
         "development (LSCB discretionary criterion D1).")
     sexual_abuse: bool | None = _fact(
-        "What happened", "Is sexual abuse of the child known or suspected?", "Whether sexual abuse of the child is known or suspected (LSCB discretionary criterion D2).")
+        "What happened", "Is sexual abuse of the child known or suspected?",
+        "Whether sexual abuse of the child is known or suspected (LSCB discretionary criterion D2).")
     violent_assault: ViolentAssault | None = _fact(
-        "What happened", "Was the child subjected to a violent assault, and by whom?", "Whether the child was violently assaulted, and whether by an adult or by another child (LSCB "
+        "What happened", "Was the child subjected to a violent assault, and by whom?",
+        "Whether the child was violently assaulted, and whether by an adult or by another child (LSCB "
         "discretionary criterion D4).")
     parent_murdered: bool | None = _fact(
-        "What happened", "Has a parent of the child been murdered?", "Whether a parent of the child has been murdered (LSCB discretionary criterion D3).")
+        "What happened", "Has a parent of the child been murdered?",
+        "Whether a parent of the child has been murdered (LSCB discretionary criterion D3).")
     domestic_homicide_review: bool | None = _fact(
-        "What happened", "Is a domestic homicide review being initiated?", "Whether a domestic homicide review is being initiated (LSCB discretionary criterion D3).")
+        "What happened", "Is a domestic homicide review being initiated?",
+        "Whether a domestic homicide review is being initiated (LSCB discretionary criterion D3).")
     custody: Custody | None = _fact(
         "Custody, detention and care settings", "Was the child in custody at the time of death?",
         "The child's custody status at the time of death: none, police custody, on remand, or following "
@@ -140,7 +149,8 @@ class Facts(BaseModel):
         "child died).")
     deprivation_of_liberty: DeprivationOfLiberty | None = _fact(
         "Custody, detention and care settings", "Was the child subject to a deprivation of liberty order, and "
-        "under what?", "Whether the child was subject to a deprivation of liberty order, and its basis: the Mental Capacity "
+        "under what?",
+        "Whether the child was subject to a deprivation of liberty order, and its basis: the Mental Capacity "
         "Act 2005, or another basis such as the inherent jurisdiction (only the former counts for LSCB criterion "
         "M5, for a child of 16 or 17 who died).")
     regulated_setting: bool | None = _fact(
