@@ -11,6 +11,17 @@ from dataclasses import dataclass
 from typing import Any
 
 
+def printable(text: str) -> str:
+    """``text`` with control characters and lone surrogates written as escapes.
+
+    Problems quote what the user gave (file names, keys, values); a terminal escape code
+    or a lone surrogate there must neither reach the terminal nor crash printing or JSON.
+    """
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with an input: where, what was found, what was expected."""
@@ -19,6 +30,12 @@ class Problem:
     found: str
     expected: str
     suggestion: str | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("location", "found", "expected", "suggestion"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, printable(str(value)))
 
     def __str__(self) -> str:
         text = f"{self.location}: found {self.found}; expected {self.expected}"
@@ -48,10 +65,11 @@ class ScrError(Exception):
 
     def __init__(self, message: str, problems: list[Problem] | None = None, source: str | None = None, *,
                  exit_code: int | None = None, kind: str | None = None):
+        message = printable(message)
         super().__init__(message)
         self.message = message
         self.problems = list(problems or [])
-        self.source = source
+        self.source = None if source is None else printable(str(source))
         if exit_code is not None:
             self.exit_code = exit_code
         if kind is not None:

@@ -53,3 +53,12 @@ def test_scr_deadlines_in_the_overlap_shows_both_editions() -> None:
     """Aware on 2 January 2019: the LSCB edition and Working Together 2018 both have duties."""
     result = CliRunner().invoke(main, ["deadlines", "--aware-on", "2019-01-02"])
     assert "lscb-scr-2006@1" in result.output and "wt2018@1" in result.output
+
+
+def test_scr_test_prints_control_characters_and_surrogates_in_a_bad_suite_file_as_escapes(tmp_path: Path) -> None:
+    """Regression: a suite key holding a lone surrogate crashed printing the table with a traceback."""
+    (tmp_path / "odd.json").write_text('{"name": "x", "facts": {}, "expect": {}, "\\ud800": 1, "\\u001b[2J": 2}')
+    result = CliRunner().invoke(main, ["test", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "\\ud800" in result.output and "\x1b" not in result.output
