@@ -181,8 +181,8 @@ def export(file: str, output: str | None, redact: bool) -> None:
 
 @log_group.command(name="import")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.argument("source", type=click.File("r", encoding="utf-8"))
-def import_(file: str, source: IO[str]) -> None:
+@click.argument("source", type=click.File("rb"))
+def import_(file: str, source: IO[bytes]) -> None:
     """Append every record in SOURCE (JSON Lines, as `scr log export` writes; - for standard input) to the log FILE.
 
     Each line must be a decision record; all are checked before any is written, and they are
@@ -193,8 +193,15 @@ def import_(file: str, source: IO[str]) -> None:
     from ..engine.record import parse_record
     from ..errors import InputError, Problem
 
-    name = getattr(source, "name", "SOURCE")
-    lines = source.readlines()
+    name = str(getattr(source, "name", "SOURCE"))
+    data = source.read()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError("the file is not UTF-8 JSON Lines; nothing was imported", [Problem(
+            f"byte {exc.start}", f"byte 0x{data[exc.start]:02x}", "UTF-8 text, one decision record per line")],
+            name) from None
+    lines = text.splitlines(keepends=True)
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue

@@ -655,3 +655,12 @@ def test_library_export_with_redact_uses_the_full_redaction(log_path):
     DecisionLog(log_path).export_jsonl(out, redact=True)
     assert M1_DATE_OF_BIRTH not in out.getvalue()
     assert '"value_label":"(redacted)"' in out.getvalue()
+
+
+def test_log_import_of_a_file_that_is_not_utf8_is_a_clear_error_and_writes_nothing(tmp_path: Path) -> None:
+    """Regression: `scr log import` of non-UTF-8 bytes ended in a UnicodeDecodeError traceback."""
+    source = tmp_path / "bad.jsonl"
+    source.write_bytes(b"\xff\xfe garbage\n")
+    result = CliRunner().invoke(main, ["log", "import", str(tmp_path / "new.db"), str(source)])
+    assert result.exit_code == 1
+    assert "not UTF-8" in result.output and "Traceback" not in result.output
