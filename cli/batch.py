@@ -10,7 +10,7 @@ from typing import IO, Any
 import click
 from tabulate import tabulate
 
-from .main import DATE
+from .params import DATE
 
 
 def _stderr_is_terminal() -> bool:

@@ -8,7 +8,7 @@ import textwrap
 import click
 from tabulate import tabulate
 
-from .main import DATE
+from .params import DATE
 
 
 @click.command("deadlines")

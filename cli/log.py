@@ -18,7 +18,7 @@ from typing import IO, Any
 import click
 from tabulate import tabulate
 
-from .main import DATE
+from .params import DATE
 
 
 @click.group(name="log")

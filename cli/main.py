@@ -15,6 +15,7 @@ import click
 
 from .._version import __version__
 from ..errors import ScrError
+from .params import DATE
 
 
 class ScrGroup(click.Group):
@@ -28,19 +29,6 @@ class ScrGroup(click.Group):
             ctx.exit(error.exit_code)
 
 
-class IsoDate(click.ParamType):
-    name = "DATE"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> _dt.date:
-        if isinstance(value, _dt.date):
-            return value
-        try:
-            return _dt.date.fromisoformat(value)
-        except ValueError:
-            self.fail(f"{value!r} is not a date written YYYY-MM-DD", param, ctx)
-
-
-DATE = IsoDate()
 FORMATS = click.Choice(["table", "json", "markdown"])
 
 

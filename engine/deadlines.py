@@ -51,10 +51,9 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from types import MappingProxyType
-
+from typing import TypeAlias
 
 import holidays
-
 
 from ..criteria.model import Deadline
 from ..errors import InputError, Problem
@@ -102,7 +101,7 @@ _WORKING_DAYS_NOTE = "weekends and England and Wales bank holidays are not count
 
 
 # The declarative form lives with the editions (criteria/model.py); this module only counts.
-DeadlineRule = Deadline
+DeadlineRule: TypeAlias = Deadline
 
 
 # --------------------------------------------------------------------------- validation
@@ -241,7 +240,7 @@ def due_date(start: date, rule: DeadlineRule) -> date:
     ``start`` is the date named by ``rule.from_`` (awareness or notification); errors
     name that field. See the module docstring for the counting rule of each unit.
     """
-    if not isinstance(rule, DeadlineRule):
+    if not isinstance(rule, Deadline):
         raise InputError(
             "rule is not a DeadlineRule",
             [Problem(location="rule", found=type(rule).__name__, expected="a DeadlineRule")],

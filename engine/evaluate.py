@@ -32,7 +32,7 @@ from .decision import (
     Status,
 )
 
-_STATUS = {True: "met", False: "not_met"}
+_STATUS: dict[bool, Status] = {True: "met", False: "not_met"}
 
 
 @dataclass(frozen=True)
