@@ -109,3 +109,16 @@ def test_an_unknown_edition_is_a_clear_error() -> None:
         get_edition("lscb-scr-2007")
     with pytest.raises(EditionNotFound, match="does not have"):
         get_edition("lscb-scr-2006", 99)
+
+
+def test_releasing_refuses_when_a_released_edition_file_has_changed(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The release step pins new versions but never re-pins a changed released file."""
+    from scr_eligibility.criteria import release
+
+    fake = tmp_path / "released.json"
+    fake.write_text('{"lscb-scr-2006@1": "sha256:0000"}')
+    monkeypatch.setattr(release, "RELEASED_FILE", fake)
+    monkeypatch.setattr(release, "released_hashes", lambda: {"lscb-scr-2006@1": "sha256:0000"})
+    with pytest.raises(SystemExit, match="lscb-scr-2006@1"):
+        release.pin()
+    assert fake.read_text() == '{"lscb-scr-2006@1": "sha256:0000"}'
