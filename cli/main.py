@@ -7,6 +7,7 @@ check; 2 usage; 3 a fault of the engine or the decision log.
 from __future__ import annotations
 
 import datetime as _dt
+import errno
 import json
 import sys
 from typing import Any
@@ -14,7 +15,7 @@ from typing import Any
 import click
 
 from .._version import __version__
-from ..errors import ScrError
+from ..errors import ScrError, printable
 from .params import DATE
 
 
@@ -27,6 +28,15 @@ class ScrGroup(click.Group):
         except ScrError as error:
             click.echo(f"Error: {error}", err=True)
             ctx.exit(error.exit_code)
+        except OSError as error:
+            # A full disk or a failing device under standard output (or an output file) is the
+            # machine's, not the case's: say so in a line. A closed pipe (`| head`) is left to
+            # click, which already ends quietly.
+            if error.errno == errno.EPIPE:
+                raise
+            where = f" ({printable(str(error.filename))})" if error.filename else ""
+            click.echo(f"Error: cannot complete the command: {error.strerror or error}{where}", err=True)
+            ctx.exit(1)
 
 
 FORMATS = click.Choice(["table", "json", "markdown"])

@@ -1,0 +1,36 @@
+"""Regressions found by an adversarial pass over the `scr` command line: each test is one behaviour that broke."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from scr_eligibility.cli.main import main
+
+CASE: dict[str, Any] = {"case_reference": "R-1", "awareness_date": "2015-03-02", "age": 6, "outcome": "died",
+                        "abuse_or_neglect": "known"}
+
+
+def scr(*args: str, stdin: str | None = None) -> Any:
+    return CliRunner().invoke(main, list(args), input=stdin)
+
+
+@pytest.fixture
+def cases_file(tmp_path: Path) -> Path:
+    path = tmp_path / "cases.jsonl"
+    path.write_text(json.dumps(CASE) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (Linux)")
+def test_a_full_output_device_is_an_error_message_not_a_traceback(cases_file: Path) -> None:
+    """Writing the output onto a full disk (here /dev/full) ends with a one-line error and exit 1, no traceback."""
+    result = scr("batch", str(cases_file), "-o", "/dev/full")
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit)  # an OSError here is the traceback a user would see
+    assert "No space left on device" in result.stderr
