@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as _dt
+import os
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import IO, Any
 
 import click
@@ -76,7 +78,7 @@ def batch(source: str, output: str | None, as_of: _dt.date | None, editions: tup
                         keep_decisions=append_to_log is not None)
     summary = Summary()
     out: IO[str]
-    out = open(output, "w", encoding="utf-8", newline="\n") if output else sys.stdout  # noqa: SIM115
+    out = _open_output(output, source, log_path) if output else sys.stdout
     try:
         shown: Iterator[Any]
         with _progressbar(results, count_cases(source)) if progress else _nullbar(results) as shown:
@@ -96,6 +98,33 @@ def batch(source: str, output: str | None, as_of: _dt.date | None, editions: tup
     click.echo(render_summary(summary), err=not output)
     if summary.exit_code:
         click.get_current_context().exit(summary.exit_code)
+
+
+def _open_output(output: str, source: str, log_path: str | None) -> IO[str]:
+    """Open --output for writing; refuse a path that is an input (the cases, or the log) before truncating it.
+
+    Opening for writing empties the file at once: were it the JSON Lines input (or a case
+    file of the input folder, or the decision log), the cases would be gone before a line
+    of them was read, and the run would report 0 cases as a success.
+    """
+    from ..engine.batch import folder_cases, is_folder
+    from ..errors import InputError, Problem
+
+    if os.path.exists(output):
+        inputs = [] if source == "-" else folder_cases(source) if is_folder(source) else [Path(source)]
+        inputs += [Path(log_path)] if log_path else []
+        for path in inputs:
+            try:
+                same = os.path.samefile(output, path)
+            except OSError:
+                continue
+            if same:
+                raise InputError(
+                    "the output file is also an input: writing the decisions there would destroy it before it is "
+                    "read; nothing was written",
+                    [Problem("--output", output, "a file that is not an input of this run (the cases or the log)",
+                             "write to a new file")])
+    return open(output, "w", encoding="utf-8", newline="\n")  # noqa: SIM115 - closed by the caller
 
 
 def _progressbar(results: Iterator[Any], total: int | None) -> Any:

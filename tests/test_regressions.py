@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-
 from scr_eligibility.cli.main import main
 
 CASE: dict[str, Any] = {"case_reference": "R-1", "awareness_date": "2015-03-02", "age": 6, "outcome": "died",
@@ -34,3 +33,12 @@ def test_a_full_output_device_is_an_error_message_not_a_traceback(cases_file: Pa
     assert result.exit_code == 1
     assert isinstance(result.exception, SystemExit)  # an OSError here is the traceback a user would see
     assert "No space left on device" in result.stderr
+
+
+def test_batch_refuses_an_output_file_that_is_its_input(cases_file: Path) -> None:
+    """`scr batch cases.jsonl -o cases.jsonl` is refused before the file is opened: the cases are not emptied."""
+    before = cases_file.read_bytes()
+    result = scr("batch", str(cases_file), "-o", str(cases_file))
+    assert result.exit_code == 1, result.output
+    assert "--output" in result.stderr and "input" in result.stderr
+    assert cases_file.read_bytes() == before
