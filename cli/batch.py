@@ -108,7 +108,7 @@ def _open_output(output: str, source: str, log_path: str | None) -> IO[str]:
     of them was read, and the run would report 0 cases as a success.
     """
     from ..engine.batch import folder_cases, is_folder
-    from ..errors import InputError, Problem
+    from ..errors import InputError, Problem, ScrError
 
     if os.path.exists(output):
         inputs = [] if source == "-" else folder_cases(source) if is_folder(source) else [Path(source)]
@@ -124,7 +124,12 @@ def _open_output(output: str, source: str, log_path: str | None) -> IO[str]:
                     "read; nothing was written",
                     [Problem("--output", output, "a file that is not an input of this run (the cases or the log)",
                              "write to a new file")])
-    return open(output, "w", encoding="utf-8", newline="\n")  # noqa: SIM115 - closed by the caller
+    try:
+        return open(output, "w", encoding="utf-8", newline="\n")  # noqa: SIM115 - closed by the caller
+    except OSError as error:  # a missing folder, no permission: say which option and why
+        raise ScrError("cannot write the decisions to that file", [Problem(
+            "--output", output, "a file that can be created or written", error.strerror or str(error))],
+            exit_code=1, kind="output_error") from None
 
 
 def _progressbar(results: Iterator[Any], total: int | None) -> Any:

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+
 from scr_eligibility.cli.main import main
 
 CASE: dict[str, Any] = {"case_reference": "R-1", "awareness_date": "2015-03-02", "age": 6, "outcome": "died",
@@ -42,3 +43,13 @@ def test_batch_refuses_an_output_file_that_is_its_input(cases_file: Path) -> Non
     assert result.exit_code == 1, result.output
     assert "--output" in result.stderr and "input" in result.stderr
     assert cases_file.read_bytes() == before
+
+
+def test_batch_output_in_a_missing_folder_names_the_option_and_the_reason(cases_file: Path, tmp_path: Path) -> None:
+    """`scr batch -o no/such/folder/x` says which option, the path and why, with exit 1 and nothing decided."""
+    target = tmp_path / "no" / "such" / "folder" / "out.jsonl"
+    result = scr("batch", str(cases_file), "-o", str(target))
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit)
+    assert "--output" in result.stderr and str(target) in result.stderr
+    assert "No such file or directory" in result.stderr
