@@ -151,6 +151,27 @@ def _open_private(path: str) -> IO[str]:
         raise
 
 
+def _refuse_overwriting_a_log(output: str) -> None:
+    """Refuse an --output that is a decision log (this one, or another): opening it would empty it.
+
+    `scr log export LOG -o LOG` truncated the log before reading it: every entry was lost,
+    and the error that followed said the file was not changed.
+    """
+    from ..errors import InputError, Problem
+
+    try:
+        if not stat.S_ISREG(os.stat(output).st_mode):
+            return  # a pipe or a device (-o /dev/stdout): reading it could block, and it holds no log
+        with open(output, "rb") as existing:
+            head = existing.read(16)
+    except OSError:
+        return  # no such file (it will be created), or one that cannot be read: opening it reports why
+    if head == b"SQLite format 3\x00":
+        raise InputError("the output file is a decision log: exporting over it would destroy its entries; nothing "
+                         "was written", [Problem("--output", output, "a new file, or a JSON Lines file to replace",
+                                                 "export to another file name")])
+
+
 @log_group.command()
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
@@ -167,6 +188,7 @@ def export(file: str, output: str | None, redact: bool) -> None:
     """
     log = _open(file)
     if output:
+        _refuse_overwriting_a_log(output)
         try:
             with _open_private(output) as out:
                 count = log.export_jsonl(out, redact=redact)

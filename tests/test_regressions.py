@@ -53,3 +53,15 @@ def test_batch_output_in_a_missing_folder_names_the_option_and_the_reason(cases_
     assert isinstance(result.exception, SystemExit)
     assert "--output" in result.stderr and str(target) in result.stderr
     assert "No such file or directory" in result.stderr
+
+
+def test_log_export_refuses_to_write_over_the_log_itself(cases_file: Path, tmp_path: Path) -> None:
+    """`scr log export LOG -o LOG` is refused and the log keeps every entry (it used to be emptied)."""
+    log = tmp_path / "decisions.db"
+    assert scr("batch", str(cases_file), "--log", str(log), "-o", str(tmp_path / "out.jsonl")).exit_code == 0
+    before = log.read_bytes()
+    result = scr("log", "export", str(log), "-o", str(log))
+    assert result.exit_code == 1, result.output
+    assert "--output" in result.stderr and "decision log" in result.stderr
+    assert log.read_bytes() == before
+    assert scr("log", "verify", str(log)).exit_code == 0
