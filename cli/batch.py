@@ -33,6 +33,11 @@ def _log_appender(log_path: str | None) -> Any:
 
         raise LogError("this installation cannot write decision logs (scr_eligibility.engine.record is missing)",
                        [Problem("--log", log_path, "an installation with the decision log")]) from None
+    from ..engine.log import DecisionLog
+
+    # Open (or create) the log before the first case: a log that cannot be written used to fail
+    # only after the first decision was printed, leaving output that was never recorded.
+    DecisionLog(log_path)
     return append_to_log
 
 

@@ -65,3 +65,11 @@ def test_log_export_refuses_to_write_over_the_log_itself(cases_file: Path, tmp_p
     assert "--output" in result.stderr and "decision log" in result.stderr
     assert log.read_bytes() == before
     assert scr("log", "verify", str(log)).exit_code == 0
+
+
+def test_batch_with_an_unusable_log_fails_before_printing_any_decision(cases_file: Path) -> None:
+    """`scr batch --log NOT-A-LOG` stops before the first case: no decision is printed that was not recorded."""
+    result = scr("batch", str(cases_file), "--log", str(cases_file))
+    assert result.exit_code == 3, result.output
+    assert "not a decision log" in result.stderr
+    assert result.stdout == ""
