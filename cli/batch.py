@@ -59,7 +59,7 @@ def render_summary(summary: Any) -> str:
               help="Apply this edition (id or id@version) to every case; repeat for several.")
 @click.option("--log", "log_path", type=click.Path(dir_okay=False), help="Append each decision's record to this log.")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
-              help="Worker processes (0: one per CPU).")
+              help="Worker processes (0: one per CPU; never more than the CPUs).")
 @click.option("--progress/--no-progress", default=None,
               help="Show a progress bar on standard error (default: only when it is a terminal).")
 def batch(source: str, output: str | None, as_of: _dt.date | None, editions: tuple[str, ...], log_path: str | None,
@@ -79,6 +79,12 @@ def batch(source: str, output: str | None, as_of: _dt.date | None, editions: tup
     append_to_log = _log_appender(log_path)
     if progress is None:
         progress = _stderr_is_terminal()
+    cpus = os.cpu_count() or 1
+    if jobs > cpus:
+        # Each worker is a whole Python process compiling its own rulesets: --jobs 999 on a small
+        # machine spawned 999 of them and ran for minutes (or out of memory) instead of a second.
+        click.echo(f"Note: --jobs {jobs} is more than the {cpus} CPUs here; using {cpus}.", err=True)
+        jobs = cpus
     results = run_batch(source, as_of=as_of, editions=list(editions) or None, jobs=jobs,
                         keep_decisions=append_to_log is not None)
     summary = Summary()

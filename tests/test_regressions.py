@@ -73,3 +73,22 @@ def test_batch_with_an_unusable_log_fails_before_printing_any_decision(cases_fil
     assert result.exit_code == 3, result.output
     assert "not a decision log" in result.stderr
     assert result.stdout == ""
+
+
+def test_batch_jobs_beyond_the_cpus_is_capped_with_a_note(cases_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--jobs 999` starts no more workers than there are CPUs (it spawned 999 processes), and says so."""
+    import scr_eligibility.engine.batch as batch_module
+
+    asked: list[int] = []
+    real = batch_module.run_batch
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        asked.append(kwargs["jobs"])
+        return real(*args, **{**kwargs, "jobs": 1})
+
+    monkeypatch.setattr(batch_module, "run_batch", spy)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    result = scr("batch", str(cases_file), "--jobs", "999")
+    assert result.exit_code == 0, result.output
+    assert asked == [2]
+    assert "--jobs 999 is more than the 2 CPUs" in result.stderr
