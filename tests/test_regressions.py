@@ -92,3 +92,19 @@ def test_batch_jobs_beyond_the_cpus_is_capped_with_a_note(cases_file: Path, monk
     assert result.exit_code == 0, result.output
     assert asked == [2]
     assert "--jobs 999 is more than the 2 CPUs" in result.stderr
+
+
+def test_serve_with_an_unusable_log_refuses_to_start(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`scr serve --log NOT-A-LOG` exits 3 naming the log before it binds or serves (it served, then failed)."""
+    from scr_eligibility.cli import serve as serve_module
+
+    served: list[Any] = []
+    monkeypatch.setattr(serve_module, "run", lambda app, sock: served.append(app))
+    monkeypatch.delenv("SCR_SERVE_TOKEN", raising=False)
+    not_a_log = tmp_path / "notes.txt"
+    not_a_log.write_text("minutes of the meeting\n", encoding="utf-8")
+    result = scr("serve", "--log", str(not_a_log))
+    assert result.exit_code == 3, result.output
+    assert "not a decision log" in result.stderr
+    assert served == [] and "Serving on" not in result.stdout
+    assert not_a_log.read_text(encoding="utf-8") == "minutes of the meeting\n"
