@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from os import PathLike
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -276,6 +277,9 @@ def read_source(path: str | Path | TextIO) -> tuple[str, str]:
         import sys
 
         return decode(sys.stdin.buffer.read(MAX_BYTES + 1), "<stdin>"), "<stdin>"
+    if not isinstance(path, (str, PathLike)):  # Path(None) would raise a bare TypeError
+        raise InputError("a case must be read from a file path, - (standard input) or an open text stream", [Problem(
+            "source", f"a value of type {type(path).__name__}", "a path such as case.yaml, -, or an open file")])
     file = Path(path)
     name = str(path)
     try:

@@ -108,3 +108,14 @@ def test_serve_with_an_unusable_log_refuses_to_start(tmp_path: Path, monkeypatch
     assert "not a decision log" in result.stderr
     assert served == [] and "Serving on" not in result.stdout
     assert not_a_log.read_text(encoding="utf-8") == "minutes of the meeting\n"
+
+
+@pytest.mark.parametrize("source", [None, 3, ["case.yaml"]])
+def test_load_case_of_a_value_that_is_not_a_path_is_an_input_error(source: Any) -> None:
+    """load_case(None) (or a number, a list) raises InputError naming the type, not a bare TypeError."""
+    from scr_eligibility import InputError, load_case
+
+    with pytest.raises(InputError) as caught:
+        load_case(source)
+    assert caught.value.problems[0].location == "source"
+    assert type(source).__name__ in caught.value.problems[0].found
