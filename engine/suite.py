@@ -296,7 +296,10 @@ def run_case(path: str | Path) -> CaseResult:
 def suite_files(folder: str | Path) -> list[Path]:
     """The suite case files in ``folder`` and its subfolders (.yaml, .yml, .json), sorted."""
     root = Path(folder)
-    return sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in (".yaml", ".yml", ".json"))
+    # A broken link named like a case file is kept (run_case reports it as an error): skipping it
+    # silently would let a suite pass with a case missing.
+    return sorted(p for p in root.rglob("*") if p.suffix.lower() in (".yaml", ".yml", ".json")
+                  and (p.is_file() or (p.is_symlink() and not p.exists())))
 
 
 def run_suite(folder: str | Path) -> list[CaseResult]:

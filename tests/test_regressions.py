@@ -119,3 +119,14 @@ def test_load_case_of_a_value_that_is_not_a_path_is_an_input_error(source: Any) 
         load_case(source)
     assert caught.value.problems[0].location == "source"
     assert type(source).__name__ in caught.value.problems[0].found
+
+
+def test_scr_test_reports_a_broken_link_to_a_case_file_instead_of_skipping_it(tmp_path: Path) -> None:
+    """A case file that is a dangling symlink is an ERROR row and exit 1, not silently left out of the suite."""
+    golden = Path(__file__).parent / "golden" / "lscb-d2-met-sexual-abuse.yaml"
+    (tmp_path / "good.yaml").write_text(golden.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "moved.yaml").symlink_to(tmp_path / "no-longer-here.yaml")
+    result = scr("test", str(tmp_path))
+    assert result.exit_code == 1, result.output
+    assert "moved.yaml" in result.stdout and "ERROR" in result.stdout
+    assert "1 passed, 1 failed" in result.stdout
