@@ -165,7 +165,9 @@ def _open_connection(path: str, *, read_only: bool, timeout: float) -> sqlite3.C
     is an error, not a new empty database. ``isolation_level=None`` lets us issue
     ``BEGIN IMMEDIATE`` ourselves. Tests replace this function to simulate faults.
     """
-    uri = f"file:{quote(path)}?mode={'ro' if read_only else 'rw'}"
+    # fsencode: a path that is not valid UTF-8 (a surrogate-escaped byte from the command line)
+    # made quote() raise UnicodeEncodeError; its bytes percent-encoded are the file's real name.
+    uri = f"file:{quote(os.fsencode(path))}?mode={'ro' if read_only else 'rw'}"
     conn = sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None)
     try:
         # The file may come from elsewhere: don't let its schema run SQL functions.

@@ -130,3 +130,17 @@ def test_scr_test_reports_a_broken_link_to_a_case_file_instead_of_skipping_it(tm
     assert result.exit_code == 1, result.output
     assert "moved.yaml" in result.stdout and "ERROR" in result.stdout
     assert "1 passed, 1 failed" in result.stdout
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file names of arbitrary bytes are a POSIX matter")
+def test_a_log_whose_name_is_not_utf8_is_created_and_verified(cases_file: Path, tmp_path: Path) -> None:
+    """`scr check --log` to a file name holding a non-UTF-8 byte records the decision (it was a traceback)."""
+    name = os.fsdecode(os.fsencode(str(tmp_path)) + b"/log\xff.db")
+    case = tmp_path / "case.json"
+    case.write_text(json.dumps(CASE), encoding="utf-8")
+    result = scr("check", str(case), "--log", name)
+    assert result.exit_code == 0, result.output
+    from scr_eligibility.engine.log import DecisionLog
+
+    log = DecisionLog(name, read_only=True)
+    assert log.verify().ok and log.head()[0] == 1
