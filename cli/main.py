@@ -23,6 +23,15 @@ class ScrGroup(click.Group):
     """Turns every :class:`ScrError` into its message on stderr and its exit code: never a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        # File names and keys are echoed as given; one that is not valid UTF-8 (a surrogate-escaped
+        # byte) or a character the terminal's encoding lacks raised UnicodeEncodeError mid-output.
+        # Write such a character as an escape (\udcff), as Problem messages already do.
+        for stream in (sys.stdout, sys.stderr):
+            if getattr(stream, "errors", None) in ("strict", "surrogateescape"):
+                try:
+                    stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+                except (AttributeError, ValueError, OSError):
+                    pass  # not a TextIOWrapper (or already closed): leave it as it is
         try:
             return super().invoke(ctx)
         except ScrError as error:

@@ -144,3 +144,13 @@ def test_a_log_whose_name_is_not_utf8_is_created_and_verified(cases_file: Path, 
 
     log = DecisionLog(name, read_only=True)
     assert log.verify().ok and log.head()[0] == 1
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file names of arbitrary bytes are a POSIX matter")
+def test_output_naming_a_non_utf8_file_is_escaped_not_a_unicode_error(cases_file: Path, tmp_path: Path) -> None:
+    """`scr log verify` of a log whose name holds a non-UTF-8 byte prints it escaped (it raised UnicodeEncodeError)."""
+    name = os.fsdecode(os.fsencode(str(tmp_path)) + b"/log\xff.db")
+    assert scr("batch", str(cases_file), "--log", name, "-o", str(tmp_path / "out.jsonl")).exit_code == 0
+    result = scr("log", "verify", name)
+    assert result.exit_code == 0, result.output
+    assert "log\\udcff.db: 1 entry verified" in result.stdout
