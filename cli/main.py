@@ -92,7 +92,8 @@ def criteria(edition: str | None, fmt: str) -> None:
     from ..criteria import get_edition, latest_editions
     from .render import render_criteria
 
-    chosen = [get_edition(edition)] if edition else list(latest_editions())
+    # `is not None`: an empty EDITION ('' from an unset shell variable) is a bad id, not "every edition".
+    chosen = [get_edition(edition)] if edition is not None else list(latest_editions())
     if fmt == "json":
         click.echo(json.dumps([e.content.model_dump(mode="json", exclude={"definitions", "criteria"}) | {
             "ref": e.ref, "content_hash": e.content_hash,

@@ -154,3 +154,10 @@ def test_output_naming_a_non_utf8_file_is_escaped_not_a_unicode_error(cases_file
     result = scr("log", "verify", name)
     assert result.exit_code == 0, result.output
     assert "log\\udcff.db: 1 entry verified" in result.stdout
+
+
+def test_criteria_of_an_empty_edition_id_is_refused_not_every_edition() -> None:
+    """`scr criteria ""` (say, an unset $EDITION) is an unknown edition, exit 1: it listed every edition instead."""
+    result = scr("criteria", "")
+    assert result.exit_code == 1, result.output
+    assert "edition" in result.stderr and result.stdout == ""
