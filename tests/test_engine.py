@@ -295,3 +295,26 @@ def test_what_would_decide_an_open_criterion_leaves_out_branches_already_settled
     assert when.count("abuse or neglect is known or suspected") == 1
     assert "seriously harmed" not in when and "the child died" not in when
     assert "looked after" in when and "regulated setting" in when
+
+
+def test_odd_edition_and_date_arguments_are_clear_errors_or_plainly_meant() -> None:
+    """A lone edition id works; a non-id, a datetime or a future as_of is a documented error, not a TypeError."""
+    from scr_eligibility.errors import EditionNotFound
+
+    case = {"age": 5, "outcome": "died", "abuse_or_neglect": "known"}
+    assert evaluate(case, editions="lscb-scr-2006").outcomes == {"lscb-scr-2006": "scr_required"}
+    assert evaluate(case, as_of="2017-01-02").outcomes == {"lscb-scr-2006": "scr_required"}
+    with pytest.raises(EditionNotFound):
+        evaluate(case, editions=[3])
+    import datetime as dt
+
+    with pytest.raises(InputError, match="as_of"):
+        evaluate(case, as_of=dt.datetime(2017, 1, 2, 10, 0))
+    with pytest.raises(InputError, match="after today"):
+        evaluate(case, as_of=dt.date.today() + dt.timedelta(days=1))
+
+
+def test_an_edition_named_with_a_date_it_was_not_in_force_on_says_so() -> None:
+    """`--as-of 2010-01-01 --edition wt2023` applies wt2023 as asked, and the decision notes it was not in force."""
+    decision = evaluate({"age": 5}, as_of="2010-01-01", editions=["wt2023"])
+    assert "wt2023@1 was not in force on that date" in decision.editions_applied
