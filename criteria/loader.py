@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..errors import CriteriaError, EditionNotFound, InputError, Problem
+from ..errors import CriteriaError, EditionNotFound, InputError, Problem, expected_from_pydantic
 from ..facts import BOOL_FACTS, FACT_NAMES, allowed_values
 from ..loading import decode, parse_text
 from .model import OPS, All, Any_, Condition, Edition, EditionFile, Leaf, Not, Ref
@@ -59,7 +59,7 @@ def load_edition_bytes(data: bytes, source: str) -> Edition:
         content = EditionFile.model_validate(raw)
     except ValidationError as error:
         raise CriteriaError("the criteria file is not valid", [
-            Problem(".".join(str(p) for p in e["loc"]), repr(e.get("input"))[:80], e["msg"]) for e in error.errors()
+            Problem(".".join(str(p) for p in e["loc"]), repr(e.get("input"))[:80], expected_from_pydantic(e)) for e in error.errors()
         ], source) from None
     content = _parse_conditions(content, source)
     return Edition(content=content, content_hash=content_hash(data), path=source)

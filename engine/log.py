@@ -729,7 +729,8 @@ class DecisionLog:
     def _os_error(self, exc: OSError, action: str) -> LogError:
         return LogError(
             f"cannot {action} the decision log: {exc.strerror or exc}",
-            [Problem(self._path, type(exc).__name__, "a file (and folder) this process can read and write")],
+            [Problem(self._path, exc.strerror or type(exc).__name__,
+                     "a file (and folder) this process can read and write")],
             source=self._path,
         )
 

@@ -26,7 +26,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..criteria.loader import get_edition
-from ..errors import EditionNotFound, InputError, Problem, ScrError
+from ..errors import EditionNotFound, InputError, Problem, ScrError, expected_from_pydantic
 from ..facts import parse_facts
 from .decision import Decision
 from .evaluate import evaluate
@@ -112,7 +112,7 @@ def parse_record(data: Any, source: str = "record") -> DecisionRecord:
         return DecisionRecord.model_validate(data)
     except ValidationError as error:
         raise InputError("not a valid decision record", [
-            Problem(".".join(str(p) for p in e["loc"]) or "record", repr(e.get("input"))[:60], e["msg"])
+            Problem(".".join(str(p) for p in e["loc"]) or "record", repr(e.get("input"))[:60], expected_from_pydantic(e))
             for e in error.errors()], source) from None
 
 

@@ -66,7 +66,9 @@ def load_suite_case(
             problems.append(_unknown_name(str(key), str(key), list(SUITE_KEYS), "one of " + ", ".join(SUITE_KEYS)))
     for key in ("name", "facts", "expect"):
         if key not in data:
-            problems.append(Problem(key, "nothing", f"a {key} (it is required)"))
+            problems.append(Problem(key, "nothing", {"name": "a short description of the case (name is required)",
+                                                     "facts": "the case's facts (facts is required)",
+                                                     "expect": "the expected outcome per edition (expect is required)"}[key]))
     name = data.get("name")
     if "name" in data and (not isinstance(name, str) or not name.strip()):
         problems.append(Problem("name", repr(name)[:60], "a short description of the case"))

@@ -22,6 +22,17 @@ def printable(text: str) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
+def expected_from_pydantic(error: dict[str, Any]) -> str:
+    """What a pydantic validation error expected, in words a person reads ("a value (it is required)")."""
+    kind = error.get("type", "")
+    if kind == "extra_forbidden":
+        return "no field of that name (remove it or correct its spelling)"
+    if kind == "missing":
+        return "a value (it is required)"
+    message = str(error.get("msg", "a valid value"))
+    return message[:1].lower() + message[1:]
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with an input: where, what was found, what was expected."""
