@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
-import json
 import os
 import stat
 import sys
@@ -223,22 +222,9 @@ def import_(file: str, source: IO[bytes]) -> None:
         raise InputError("the file is not UTF-8 JSON Lines; nothing was imported", [Problem(
             f"byte {exc.start}", f"byte 0x{data[exc.start]:02x}", "UTF-8 text, one decision record per line")],
             name) from None
-    lines = text.splitlines(keepends=True)
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            data = json.loads(line)
-        except ValueError as exc:
-            raise InputError(f"line {number} is not JSON; nothing was imported",
-                             [Problem(f"line {number}", str(exc), "one decision record (a JSON object) per line")],
-                             name) from None
-        try:
-            parse_record(data, f"{name} line {number}")
-        except InputError as exc:
-            raise InputError(f"line {number} is not a decision record; nothing was imported", exc.problems,
-                             name) from None
+    stream = io.StringIO(text)
+    stream.name = name  # type: ignore[attr-defined]  # errors name the source file, not the log
     log = DecisionLog(file)
-    count = log.import_jsonl(io.StringIO("".join(lines)))
+    count = log.import_jsonl(stream, validate=parse_record)
     seq, _hash = log.head()
     click.echo(f"Imported {count} record{'' if count == 1 else 's'} into {file}; it now has {_entries(seq)}.")

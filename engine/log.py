@@ -63,7 +63,7 @@ from datetime import UTC, date, datetime
 from typing import Any, TextIO
 from urllib.parse import quote
 
-from scr_eligibility.errors import LogError, Problem
+from ..errors import InputError, LogError, Problem, ScrError
 
 __all__ = [
     "APPLICATION_ID",
@@ -429,13 +429,14 @@ class DecisionLog:
             count += 1
         return count
 
-    def import_jsonl(self, inp: TextIO) -> int:
+    def import_jsonl(self, inp: TextIO, validate: Callable[[Record, str], object] | None = None) -> int:
         """Append every record read from ``inp`` (one JSON object per line); return how many.
 
         The records are re-chained in this log (new sequence numbers and hashes). All
         lines are read and checked first, and all are written in ONE transaction, so a
         bad line (named by its 1-based number) or a fault writes nothing. Blank lines
-        are skipped.
+        are skipped. ``validate(record, where)`` may refuse a record by raising a
+        :class:`ScrError` (the log itself does not know the record format).
         """
         source = getattr(inp, "name", None)
         source = source if isinstance(source, str) else self._path
@@ -457,6 +458,12 @@ class DecisionLog:
                     [Problem(f"line {number}", f"a JSON {type(record).__name__}", "one JSON object per line")],
                     source=source,
                 )
+            if validate is not None:
+                try:
+                    validate(record, f"{source} line {number}")
+                except ScrError as exc:
+                    raise InputError(f"line {number} is not a decision record; nothing was imported",
+                                     exc.problems, source) from None
             try:
                 texts.append(canonical_json(record))
             except LogError as exc:
