@@ -186,14 +186,18 @@ def evaluate_edition(facts: Facts, edition: Edition) -> EditionResult:
     values = {name: getattr(facts, name) for name in plan.ruleset.compiled.facts_read}
     known = {name: value for name, value in values.items() if value is not None}
     criteria_truth, leaf_truth = plan.ruleset.evaluate(known, facts.case_reference)
-    return build_edition_result(facts, edition, criteria_truth, leaf_truth)
+    return build_edition_result(facts, edition, criteria_truth, leaf_truth, values)
 
 
 def build_edition_result(facts: Facts, edition: Edition, criteria_truth: dict[str, bool],
-                         leaf_truth: dict[int, bool]) -> EditionResult:
-    """The explained result from the truth of each criterion and leaf (a missing key is unknown)."""
+                         leaf_truth: dict[int, bool], values: dict[str, Any] | None = None) -> EditionResult:
+    """The explained result from the truth of each criterion and leaf (a missing key is unknown).
+
+    ``values`` are the facts the edition reads, when the caller has them already.
+    """
     plan = _plan(edition)
-    values = {name: getattr(facts, name) for name in plan.ruleset.compiled.facts_read}
+    if values is None:
+        values = {name: getattr(facts, name) for name in plan.ruleset.compiled.facts_read}
     statuses: dict[str, Status] = {
         c.id: _STATUS[criteria_truth[c.id]] if c.id in criteria_truth else "unknown" for c in plan.criteria}
     results = tuple(_criterion_result(plan, c, statuses[c.id], leaf_truth, values) for c in plan.criteria)
