@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -350,8 +350,3 @@ def _determine(plan: _Plan, determination: Determination, statuses: dict[str, St
         id=determination.id, title=determination.title, outcome=UNDETERMINED,
         label=f"Undetermined: {' / '.join(o.label for o in options)}", who_decides=determination.who_decides,
         decided_by=(), possible=tuple(options), deciding_facts=deciding, duties=(), caveats=())
-
-
-def evaluate_many(cases: Sequence[Facts | dict[str, Any]], **options: Any) -> list[Decision]:
-    """Evaluate several cases with the same options."""
-    return [evaluate(case, **options) for case in cases]
