@@ -9,12 +9,12 @@ possible outcomes, duties and evidence, using per-edition tables built once (a
 from __future__ import annotations
 
 import datetime as _dt
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from .._version import __version__
+from ..criteria.cache import PerEdition
 from ..criteria.loader import current_editions, editions_in_force, get_edition, inline
 from ..criteria.model import All, Any_, Condition, Criterion, Determination, Edition, Leaf, Not
 from ..errors import EditionNotFound, InputError, Problem
@@ -49,31 +49,22 @@ class _Plan:
     criterion_leaves: dict[str, tuple[int, ...]]
 
 
-_plans: dict[tuple[str, str], _Plan] = {}
-_plans_lock = threading.Lock()
+def _build_plan(edition: Edition) -> _Plan:
+    ruleset = ruleset_for(edition)
+    compiled = ruleset.compiled
+    return _Plan(
+        edition=edition,
+        ruleset=ruleset,
+        criteria=edition.content.criteria,
+        trees={c.id: inline(c.condition, edition) for c in edition.content.criteria},
+        leaf_number={leaf.key: i for i, leaf in enumerate(compiled.leaves)},
+        leaves=compiled.leaves,
+        leaf_words=tuple(leaf_words(leaf) for leaf in compiled.leaves),
+        criterion_leaves=compiled.criterion_leaves,
+    )
 
 
-def _plan(edition: Edition) -> _Plan:
-    key = (edition.ref, edition.content_hash)
-    plan = _plans.get(key)
-    if plan is None:
-        with _plans_lock:
-            plan = _plans.get(key)
-            if plan is None:
-                ruleset = ruleset_for(edition)
-                compiled = ruleset.compiled
-                plan = _Plan(
-                    edition=edition,
-                    ruleset=ruleset,
-                    criteria=edition.content.criteria,
-                    trees={c.id: inline(c.condition, edition) for c in edition.content.criteria},
-                    leaf_number={leaf.key: i for i, leaf in enumerate(compiled.leaves)},
-                    leaves=compiled.leaves,
-                    leaf_words=tuple(leaf_words(leaf) for leaf in compiled.leaves),
-                    criterion_leaves=compiled.criterion_leaves,
-                )
-                _plans[key] = plan
-    return plan
+_plan: PerEdition[_Plan] = PerEdition(_build_plan)
 
 
 _OP_WORDS = {"eq": "is", "ne": "is not", "in": "is", "not_in": "is not", "lt": "is under", "le": "is at most",
