@@ -89,16 +89,13 @@ def check(case: str, fmt: str, as_of: _dt.date | None, editions: tuple[str, ...]
 @click.option("--format", "fmt", type=click.Choice(["table", "markdown", "json"]), default="table", show_default=True)
 def criteria(edition: str | None, fmt: str) -> None:
     """List the criteria of EDITION (default: every edition) with their citations."""
-    from ..criteria import get_edition, latest_editions
+    from ..criteria import criteria_json, get_edition, latest_editions
     from .render import render_criteria
 
     # `is not None`: an empty EDITION ('' from an unset shell variable) is a bad id, not "every edition".
     chosen = [get_edition(edition)] if edition is not None else list(latest_editions())
     if fmt == "json":
-        click.echo(json.dumps([e.content.model_dump(mode="json", exclude={"definitions", "criteria"}) | {
-            "ref": e.ref, "content_hash": e.content_hash,
-            "criteria": [c.model_dump(mode="json", exclude={"condition"}) for c in e.content.criteria]}
-            for e in chosen], indent=2))
+        click.echo(json.dumps([criteria_json(e) for e in chosen], indent=2))
     else:
         click.echo(render_criteria(chosen, fmt))
 
@@ -107,10 +104,10 @@ def criteria(edition: str | None, fmt: str) -> None:
 @click.option("--all-versions", is_flag=True, help="Show every version, not just the newest of each edition.")
 def editions(all_versions: bool) -> None:
     """List the editions of the rules with their in-force dates, versions and content hashes."""
-    from ..criteria import all_editions, latest_editions, released_hashes
+    from ..criteria import all_editions, latest_editions
     from .render import render_editions
 
-    click.echo(render_editions(all_editions() if all_versions else latest_editions(), released_hashes()))
+    click.echo(render_editions(all_editions() if all_versions else latest_editions()))
 
 
 def _print(data: Any) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from tabulate import tabulate
 
+from ..criteria.loader import release_status
 from ..criteria.model import Edition
 from ..engine.decision import CriterionResult, Decision, DeterminationResult, EditionResult
 
@@ -174,12 +175,15 @@ def render_criteria(editions: Iterable[Edition], fmt: str = "table") -> str:
     return "\n".join(out)
 
 
-def render_editions(editions: Iterable[Edition], released: dict[str, str]) -> str:
+_RELEASE_WORDS = {"released": "released", "changed_since_release": "CHANGED since release",
+                  "not_released": "not released"}
+
+
+def render_editions(editions: Iterable[Edition]) -> str:
     rows = []
     for edition in editions:
         content = edition.content
-        status = "released" if released.get(edition.ref) == edition.content_hash else (
-            "CHANGED since release" if edition.ref in released else "not released")
+        status = _RELEASE_WORDS[release_status(edition)]
         rows.append([content.id, content.version, content.short_title, content.in_force.from_.isoformat(),
                      content.in_force.until.isoformat() if content.in_force.until else "(in force)", status,
                      edition.content_hash[:19] + "…"])

@@ -79,7 +79,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .._version import __version__
-from ..criteria import get_edition, latest_editions, released_hashes
+from ..criteria import criteria_json, get_edition, latest_editions, release_status
 from ..engine import evaluate
 from ..engine.decision import (
     CriterionResult,
@@ -956,28 +956,17 @@ def _filename(decision: Decision, suffix: str) -> str:
 # The application
 # --------------------------------------------------------------------------------------------
 
-def _criteria_json(edition_id: str) -> dict[str, Any]:
-    """One edition as ``scr criteria ID --format json`` prints it (one element of its list)."""
-    edition = get_edition(edition_id)
-    return edition.content.model_dump(mode="json", exclude={"definitions", "criteria"}) | {
-        "ref": edition.ref, "content_hash": edition.content_hash,
-        "criteria": [c.model_dump(mode="json", exclude={"condition"}) for c in edition.content.criteria]}
-
-
 def _editions_json(all_versions: bool) -> list[dict[str, Any]]:
     from ..criteria import all_editions
 
-    released = released_hashes()
     out = []
     for edition in all_editions() if all_versions else latest_editions():
         content = edition.content
-        status = "released" if released.get(edition.ref) == edition.content_hash else (
-            "changed_since_release" if edition.ref in released else "not_released")
         out.append({"id": content.id, "version": content.version, "ref": edition.ref, "title": content.title,
                     "short_title": content.short_title, "summary": content.summary,
                     "in_force_from": content.in_force.from_.isoformat(),
                     "in_force_until": content.in_force.until.isoformat() if content.in_force.until else None,
-                    "content_hash": edition.content_hash, "status": status})
+                    "content_hash": edition.content_hash, "status": release_status(edition)})
     return out
 
 
@@ -1156,7 +1145,7 @@ def create_app(token: str | None = None, log_path: str | None = None, *,
         401: _ERROR_RESPONSES[401], 404: {"model": ErrorBody, "description": "Unknown edition (edition_not_found)"}})
     async def criteria_endpoint(edition: str) -> dict[str, Any]:
         """An edition's criteria with their verbatim text and citation (as `scr criteria ID --format json`)."""
-        return _criteria_json(edition)
+        return criteria_json(get_edition(edition))
 
     @app.get("/v1/schema", tags=["describe"], responses={401: _ERROR_RESPONSES[401]})
     async def schema_endpoint() -> dict[str, Any]:

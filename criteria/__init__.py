@@ -3,11 +3,13 @@
 from .loader import (
     all_editions,
     content_hash,
+    criteria_json,
     current_editions,
     editions_in_force,
     get_edition,
     latest_editions,
     load_edition_file,
+    release_status,
     released_hashes,
 )
 from .model import Criterion, Deadline, Determination, Duty, Edition, EditionFile, OutcomeDef
@@ -22,10 +24,12 @@ __all__ = [
     "OutcomeDef",
     "all_editions",
     "content_hash",
+    "criteria_json",
     "current_editions",
     "editions_in_force",
     "get_edition",
     "latest_editions",
     "load_edition_file",
+    "release_status",
     "released_hashes",
 ]

@@ -269,3 +269,18 @@ def editions_in_force(day: _dt.date) -> tuple[Edition, ...]:
 def current_editions() -> tuple[Edition, ...]:
     """The editions in force now (those with no end date)."""
     return tuple(e for e in latest_editions() if e.content.in_force.until is None)
+
+
+def release_status(edition: Edition) -> str:
+    """``released``, ``changed_since_release`` (a released file was edited) or ``not_released``."""
+    pinned = released_hashes().get(edition.ref)
+    if pinned is None:
+        return "not_released"
+    return "released" if pinned == edition.content_hash else "changed_since_release"
+
+
+def criteria_json(edition: Edition) -> dict[str, Any]:
+    """An edition and its criteria (without their conditions), as `scr criteria --format json` and the API give it."""
+    return edition.content.model_dump(mode="json", exclude={"definitions", "criteria"}) | {
+        "ref": edition.ref, "content_hash": edition.content_hash,
+        "criteria": [c.model_dump(mode="json", exclude={"condition"}) for c in edition.content.criteria]}
