@@ -139,7 +139,7 @@ def memory_job(evaluations: int, seed: int, warm: int) -> dict[str, float]:
     """In a fresh process: RSS (KiB) after a warm-up, after ``evaluations`` distinct cases, and what is left."""
     from scr_eligibility.rules import loaded_rulesets
 
-    evaluate_module = importlib.import_module("scr_eligibility.engine.evaluate")
+    evaluate_module = importlib.import_module("scr_eligibility.engine.evaluation")
 
     for case in generate_cases(warm, seed + 1):
         evaluate(case)

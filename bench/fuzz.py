@@ -16,7 +16,7 @@ these kinds, in turn:
 * ``bytes``: random bytes.
 
 Every input goes through the library in this process (values: ``parse_facts`` then
-``evaluate``; text and bytes: ``loading.decode`` and ``loading.parse_text`` first). Every
+``evaluate``; text and bytes: ``parsing.decode`` and ``parsing.parse_text`` first). Every
 (N / M)-th input also goes through ``scr check - --format json`` with click's CliRunner.
 The allowed outcomes are a Decision or a ScrError (CLI: exit 0 with a decision, or exit 1
 with "Error:" and no traceback). The run prints how many inputs it tried, how many were
@@ -46,7 +46,7 @@ from scr_eligibility import Decision, evaluate, parse_facts  # noqa: E402
 from scr_eligibility.cli import main  # noqa: E402
 from scr_eligibility.errors import ScrError  # noqa: E402
 from scr_eligibility.facts import BOOL_FACTS, DATE_FACTS, FACT_NAMES  # noqa: E402
-from scr_eligibility.loading import decode, parse_text  # noqa: E402
+from scr_eligibility.parsing import decode, parse_text  # noqa: E402
 
 KINDS = ("value", "mutant", "json", "yaml", "soup", "bytes")
 

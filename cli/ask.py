@@ -15,8 +15,10 @@ from typing import Any
 import click
 import yaml
 
+from ..dates import DATE_FORMATS, EXAMPLE, parse_date
 from ..errors import ScrError
 from ..facts import FACT_NAMES, Facts, age_on, label, parse_facts
+from .params import DATE
 
 #: What a user may type for "I don't know".
 UNKNOWN_WORDS = frozenset({"u", "unknown", "?", "not known", "don't know", "dont know"})
@@ -41,7 +43,7 @@ def parse_answer(question: Any, text: str) -> Any:
     """The value an answer stands for (``None`` for unknown), or :class:`_Unusable` saying what was expected.
 
     Accepted: the value id, the number of an option, yes/no (y/n) for yes/no questions,
-    a number for a number question, a date written YYYY-MM-DD, and "unknown" (or "u").
+    a number for a number question, a date (YYYY-MM-DD or DD/MM/YYYY), and "unknown" (or "u").
     Only the shape is checked here; the fact model checks the value against the case.
     """
     raw = text.strip()
@@ -49,9 +51,9 @@ def parse_answer(question: Any, text: str) -> Any:
         return None
     if question.kind == "date":
         try:
-            return _dt.date.fromisoformat(raw)
+            return parse_date(raw)
         except ValueError:
-            raise _Unusable(f"a date written YYYY-MM-DD (for example 2019-03-31), or unknown (u); got {raw!r}") from None
+            raise _Unusable(f"{DATE_FORMATS} (for example {EXAMPLE}), or unknown (u); got {raw!r}") from None
     if question.kind == "number":
         if raw.isdigit():
             return int(raw)
@@ -178,11 +180,11 @@ def facts_yaml(answers: dict[str, Any], unknown: list[str]) -> str:
 
 @click.command()
 @click.argument("case", required=False, type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Apply the rules in force on this date instead of the case's own date (YYYY-MM-DD).")
+@click.option("--as-of", type=DATE, default=None,
+              help="Apply the rules in force on this date instead of the case's own date.")
 @click.option("--edition", "editions", multiple=True, metavar="ID",
               help="Apply this edition (id or id@version); repeat for several. See `scr editions`.")
-def ask(case: str | None, as_of: _dt.datetime | None, editions: tuple[str, ...]) -> None:
+def ask(case: str | None, as_of: _dt.date | None, editions: tuple[str, ...]) -> None:
     """Interview: ask only the questions that can change the decision, most decisive first.
 
     Start from nothing, or from the partial case file CASE. Answer each question with the value,
@@ -194,7 +196,7 @@ def ask(case: str | None, as_of: _dt.datetime | None, editions: tuple[str, ...])
     from ..engine.questions import decisive_questions
     from .render import render_json, render_table
 
-    options: dict[str, Any] = {"as_of": as_of.date() if as_of else None, "editions": list(editions) or None}
+    options: dict[str, Any] = {"as_of": as_of, "editions": list(editions) or None}
     facts = load_case(case) if case else Facts()
     answers = _known_answers(facts)
     decision = evaluate(facts, **options)

@@ -6,17 +6,15 @@ check; 2 usage; 3 a fault of the engine or the decision log.
 
 from __future__ import annotations
 
-import datetime as _dt
 import errno
-import json
 import sys
+from importlib import import_module
 from typing import Any
 
 import click
 
 from .._version import __version__
 from ..errors import ScrError, printable
-from .params import DATE
 
 
 class ScrGroup(click.Group):
@@ -48,10 +46,56 @@ class ScrGroup(click.Group):
             ctx.exit(1)
 
 
-FORMATS = click.Choice(["table", "json", "markdown"])
+class LazyGroup(ScrGroup):
+    """Imports a command's module only when that command runs, so `scr --help` and `scr --version` stay light.
+
+    The one-line help of each command is kept here (a test checks it matches the command's own),
+    because asking a command for its help would import it.
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        entry = COMMANDS.get(cmd_name)
+        if entry is None:
+            return None
+        module, attribute = entry[0].split(":")
+        return getattr(import_module(module, __package__), attribute)  # type: ignore[no-any-return]
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(len(name) for name in names)  # as click.Group does
+        with formatter.section("Commands"):
+            # A bare Command of the same help shortens it exactly as the real command would.
+            formatter.write_dl([(name, click.Command(name, help=COMMANDS[name][1]).get_short_help_str(limit))
+                                for name in names])
 
 
-@click.group(cls=ScrGroup, context_settings={"help_option_names": ["-h", "--help"]})
+#: command name -> ("module:attribute", the command's short help). Keep sorted; a test checks the help.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "ask": (".ask:ask", "Interview: ask only the questions that can change the decision, most decisive first."),
+    "batch": (".batch:batch", "Decide every case in INPUT: a JSON Lines file (one fact set per line, - for standard "
+              "input) or a folder of .yaml/.yml/.json case files (taken in name order)."),
+    "check": (".check:check", "Decide the case in CASE (a path, or - for standard input)."),
+    "criteria": (".editions:criteria", "List the criteria of EDITION (default: every edition) with their citations."),
+    "deadlines": (".deadlines:deadlines", "Print the duties of the editions in force on the awareness date, each "
+                  "with its due date and rule."),
+    "editions": (".editions:editions", "List the editions of the rules with their in-force dates, versions and "
+                 "content hashes."),
+    "log": (".log:log_group", "Check, list, export and import a decision log (the file `scr check --log FILE` "
+            "writes)."),
+    "replay": (".replay:replay", "Re-run every decision in SOURCE and say whether the same rules still give the "
+               "same answer."),
+    "schema": (".schema:schema", "Print the JSON Schema of a fact set (or of a decision, or a decision record)."),
+    "serve": (".serve:serve", "Serve the web form (for subgroup members) and the HTTP API (for other systems)."),
+    "template": (".template:template", "Print a blank fact set (YAML) with a comment per fact; every value is "
+                 "unknown."),
+    "test": (".suite:suite_test", "Run every case file in DIRECTORY against what it expects; exit 1 if any fails."),
+}
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="scr-eligibility")
 def main() -> None:
     """Does a child safeguarding case meet the Serious Case Review / Panel notification thresholds?
@@ -61,87 +105,6 @@ def main() -> None:
     unknown, and the deadlines.
     """
 
-
-@main.command()
-@click.argument("case", type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True, help="How to print the decision.")
-@click.option("--as-of", type=DATE, help="Apply the rules in force on this date instead of the case's own date.")
-@click.option("--edition", "editions", multiple=True, metavar="ID",
-              help="Apply this edition (id or id@version); repeat for several. See `scr editions`.")
-@click.option("--log", "log_path", type=click.Path(dir_okay=False), help="Append the decision record to this log.")
-def check(case: str, fmt: str, as_of: _dt.date | None, editions: tuple[str, ...], log_path: str | None) -> None:
-    """Decide the case in CASE (a path, or - for standard input)."""
-    from ..engine import evaluate, load_case
-    from .render import render_json, render_markdown, render_table
-
-    facts = load_case(case)
-    decision = evaluate(facts, as_of=as_of, editions=list(editions) or None)
-    if log_path:
-        from ..engine.record import append_to_log
-
-        append_to_log(log_path, decision)
-    renderer = {"table": render_table, "json": render_json, "markdown": render_markdown}[fmt]
-    click.echo(renderer(decision))
-
-
-@main.command()
-@click.argument("edition", required=False)
-@click.option("--format", "fmt", type=click.Choice(["table", "markdown", "json"]), default="table", show_default=True)
-def criteria(edition: str | None, fmt: str) -> None:
-    """List the criteria of EDITION (default: every edition) with their citations."""
-    from ..criteria import criteria_json, get_edition, latest_editions
-    from .render import render_criteria
-
-    # `is not None`: an empty EDITION ('' from an unset shell variable) is a bad id, not "every edition".
-    chosen = [get_edition(edition)] if edition is not None else list(latest_editions())
-    if fmt == "json":
-        click.echo(json.dumps([criteria_json(e) for e in chosen], indent=2))
-    else:
-        click.echo(render_criteria(chosen, fmt))
-
-
-@main.command()
-@click.option("--all-versions", is_flag=True, help="Show every version, not just the newest of each edition.")
-def editions(all_versions: bool) -> None:
-    """List the editions of the rules with their in-force dates, versions and content hashes."""
-    from ..criteria import all_editions, latest_editions
-    from .render import render_editions
-
-    click.echo(render_editions(all_editions() if all_versions else latest_editions()))
-
-
-def _print(data: Any) -> None:
-    click.echo(json.dumps(data, indent=2))
-
-
-@main.command()
-@click.option("--decision", "which", flag_value="decision", help="The JSON Schema of a decision instead.")
-@click.option("--record", "which", flag_value="record", help="The JSON Schema of a decision record instead.")
-def schema(which: str | None) -> None:
-    """Print the JSON Schema of a fact set (or of a decision, or a decision record)."""
-    from ..engine import Decision
-    from ..facts import Facts
-
-    if which == "decision":
-        _print(Decision.model_json_schema())
-    elif which == "record":
-        from ..engine.record import DecisionRecord
-
-        _print(DecisionRecord.model_json_schema())
-    else:
-        _print(Facts.model_json_schema())
-
-
-# Commands kept in modules of their own, registered here (one line each, keep sorted).
-from . import ask as _ask; main.add_command(_ask.ask)  # noqa: E402, E702
-from . import batch as _batch; main.add_command(_batch.batch)  # noqa: E402, E702
-from . import deadlines as _deadlines; main.add_command(_deadlines.deadlines)  # noqa: E402, E702
-from . import log as _log; main.add_command(_log.log_group)  # noqa: E402, E702
-from . import replay as _replay; main.add_command(_replay.replay)  # noqa: E402, E702
-from . import serve as _serve; main.add_command(_serve.serve)  # noqa: E402, E702
-from . import suite as _suite; main.add_command(_suite.suite_test)  # noqa: E402, E702
-from . import template as _template; main.add_command(_template.template)  # noqa: E402, E702
-# (end of command registrations)
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -7,6 +7,8 @@ from typing import Any
 
 import click
 
+from ..dates import DATE_FORMATS, parse_date
+
 
 class IsoDate(click.ParamType):
     name = "DATE"
@@ -15,9 +17,13 @@ class IsoDate(click.ParamType):
         if isinstance(value, _dt.date):
             return value
         try:
-            return _dt.date.fromisoformat(value)
-        except ValueError:
-            self.fail(f"{value!r} is not a date written YYYY-MM-DD", param, ctx)
+            return parse_date(value)
+        except ValueError as error:
+            self.fail(f"{value!r} is not {DATE_FORMATS} ({error})", param, ctx)
 
 
 DATE = IsoDate()
+
+
+#: The output formats of a decision.
+FORMATS = click.Choice(["table", "json", "markdown"])

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from tabulate import tabulate
 
-from ..criteria.loader import release_status
+from ..criteria.catalogue import release_status
 from ..criteria.model import Edition
 from ..engine.decision import CriterionResult, Decision, DeterminationResult, EditionResult
 

@@ -88,6 +88,7 @@ from ..engine.decision import (
     DutyResult,
     EditionResult,
 )
+from ..dates import DATE_FORMATS, EXAMPLE, parse_date, today
 from ..errors import EditionNotFound, EngineError, InputError, Problem, ScrError
 from ..facts import (
     DATE_FACTS,
@@ -100,7 +101,7 @@ from ..facts import (
     label,
     parse_facts,
 )
-from ..loading import decode, parse_text
+from ..parsing import decode, parse_text
 
 #: The largest request body accepted. A fact set is under 2 KiB; the form sends less than that.
 MAX_BODY = 64 * 1024
@@ -307,10 +308,10 @@ def _host_name(host: str) -> str:
 
 def _parse_date_option(text: str, where: str) -> _dt.date:
     try:
-        return _dt.date.fromisoformat(text.strip())
+        return parse_date(text)
     except ValueError:
         raise InputError("the date of the rules to apply is not valid", [Problem(
-            where, repr(text)[:60], "a date written YYYY-MM-DD", "dates are written like 2019-03-31")],
+            where, repr(text)[:60], DATE_FORMATS, f"dates are written like {EXAMPLE}")],
             "request") from None
 
 
@@ -638,7 +639,7 @@ def _render_question(name: str, values: Mapping[str, list[str]], problems: Mappi
                 f'<legend>{_e(question)}</legend>{hint_html}{errors}<div class="opts">{options}</div></fieldset>')
     if name in DATE_FACTS:
         control = (f'<input type="date" id="f-{_e(name)}" name="{_e(name)}" value="{_e(current)}" '
-                   f'min="1900-01-01" max="{_dt.date.today().isoformat()}" aria-describedby="{_e(described)}">')
+                   f'min="1900-01-01" max="{today().isoformat()}" aria-describedby="{_e(described)}">')
     elif name in _INT_FACTS:
         control = (f'<input type="number" id="f-{_e(name)}" name="{_e(name)}" value="{_e(current)}" min="0" '
                    f'max="{MAX_AGE}" step="1" inputmode="numeric" aria-describedby="{_e(described)}">')

@@ -1,24 +1,20 @@
-"""Loading and validating edition files, and finding the editions in force on a date."""
+"""Loading and validating edition files: their conditions parsed into trees, references checked."""
 
 from __future__ import annotations
 
 import datetime as _dt
-import difflib
 import hashlib
-import json
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from ..errors import CriteriaError, EditionNotFound, InputError, Problem, expected_from_pydantic
+from ..errors import CriteriaError, InputError, Problem, expected_from_pydantic, unknown_name
 from ..facts import BOOL_FACTS, FACT_NAMES, allowed_values
-from ..loading import decode, parse_text
+from ..parsing import decode, parse_text
 from .model import OPS, All, Any_, Condition, Edition, EditionFile, Leaf, Not, Ref
 
 EDITIONS_DIR = Path(__file__).with_name("editions")
-RELEASED_FILE = Path(__file__).with_name("released.json")
 
 
 def content_hash(data: bytes) -> str:
@@ -39,7 +35,7 @@ def load_edition_file(path: str | Path) -> Edition:
 
 def load_edition_bytes(data: bytes, source: str) -> Edition:
     try:
-        raw = parse_text(decode(data, source), source, "yaml")
+        raw = parse_text(decode(data, source), source, "yaml", shipped=True)
     except InputError as error:
         raise CriteriaError(error.message, error.problems, source) from None
     if not isinstance(raw, dict):
@@ -87,7 +83,7 @@ def _parse_conditions(content: EditionFile, source: str) -> EditionFile:
         for outcome in determination.outcomes:
             for cid in outcome.criteria:
                 if cid not in criterion_ids:
-                    problems.append(_unknown_name(f"determinations.{determination.id}.{outcome.id}", cid,
+                    problems.append(unknown_name(f"determinations.{determination.id}.{outcome.id}", cid,
                                                   sorted(criterion_ids), "a criterion id of this edition"))
     result = content.model_copy(update={"definitions": definitions, "criteria": criteria})
     if not problems:
@@ -95,11 +91,6 @@ def _parse_conditions(content: EditionFile, source: str) -> EditionFile:
     if problems:
         raise CriteriaError("the criteria file is not valid", problems, source)
     return result
-
-
-def _unknown_name(where: str, name: str, choices: list[str], expected: str) -> Problem:
-    close = difflib.get_close_matches(str(name), choices, n=1)
-    return Problem(where, repr(name), expected, f"did you mean {close[0]}?" if close else None)
 
 
 def parse_condition(raw: Any, where: str, names: list[str], problems: list[Problem]) -> Condition:
@@ -122,7 +113,7 @@ def parse_condition(raw: Any, where: str, names: list[str], problems: list[Probl
         return Not(parse_condition(raw["not"], f"{where}.not", names, problems))
     if "ref" in raw:
         if raw["ref"] not in names:
-            problems.append(_unknown_name(f"{where}.ref", raw["ref"], names, "a definition or criterion id"))
+            problems.append(unknown_name(f"{where}.ref", raw["ref"], names, "a definition or criterion id"))
         return Ref(str(raw["ref"]))
     allowed_keys = {"fact", "op", "value", "unknown", "says"}
     extra = keys - allowed_keys
@@ -133,9 +124,9 @@ def parse_condition(raw: Any, where: str, names: list[str], problems: list[Probl
     fact, op, value = raw["fact"], raw["op"], raw["value"]
     before = len(problems)
     if fact not in FACT_NAMES:
-        problems.append(_unknown_name(f"{where}.fact", fact, list(FACT_NAMES), "a fact name (see `scr template`)"))
+        problems.append(unknown_name(f"{where}.fact", fact, list(FACT_NAMES), "a fact name (see `scr template`)"))
     if op not in OPS:
-        problems.append(_unknown_name(f"{where}.op", op, list(OPS), "one of " + ", ".join(OPS)))
+        problems.append(unknown_name(f"{where}.op", op, list(OPS), "one of " + ", ".join(OPS)))
     unknown = raw.get("unknown", "unknown")
     if unknown not in ("unknown", "met", "not_met"):
         problems.append(Problem(f"{where}.unknown", repr(unknown), "unknown, met or not_met"))
@@ -210,77 +201,3 @@ def inline(condition: Condition, edition: Edition) -> Condition:
     if isinstance(condition, Not):
         return Not(inline(condition.item, edition))
     return condition
-
-
-@lru_cache(maxsize=1)
-def released_hashes() -> dict[str, str]:
-    """The pinned content hash of every released edition version, ``{"id@version": "sha256:..."}``."""
-    return dict(json.loads(RELEASED_FILE.read_text(encoding="utf-8")))
-
-
-@lru_cache(maxsize=1)
-def _all_shipped() -> tuple[Edition, ...]:
-    editions = [load_edition_file(p) for p in sorted(EDITIONS_DIR.glob("*.yaml"))]
-    return tuple(sorted(editions, key=lambda e: (e.content.in_force.from_, e.id, e.version)))
-
-
-def all_editions() -> tuple[Edition, ...]:
-    """Every edition version shipped with this installation, oldest in force first."""
-    return _all_shipped()
-
-
-def latest_editions() -> tuple[Edition, ...]:
-    """The newest version of each edition."""
-    latest: dict[str, Edition] = {}
-    for edition in all_editions():
-        if edition.id not in latest or edition.version > latest[edition.id].version:
-            latest[edition.id] = edition
-    return tuple(sorted(latest.values(), key=lambda e: (e.content.in_force.from_, e.id)))
-
-
-def get_edition(edition_id: str, version: int | None = None) -> Edition:
-    """An edition by id (``id`` or ``id@version``); the newest version unless one is named."""
-    if "@" in edition_id and version is None:
-        edition_id, _, text = edition_id.partition("@")
-        try:
-            version = int(text.lstrip("v"))
-        except ValueError:
-            raise EditionNotFound("no such edition version", [Problem("edition", repr(text), "a version number")]) from None
-    candidates = [e for e in all_editions() if e.id == edition_id]
-    if not candidates:
-        raise EditionNotFound("no such edition", [_unknown_name(
-            "edition", edition_id, [e.id for e in latest_editions()], "one of " + ", ".join(
-                e.id for e in latest_editions()))])
-    if version is None:
-        return max(candidates, key=lambda e: e.version)
-    for edition in candidates:
-        if edition.version == version:
-            return edition
-    raise EditionNotFound("this installation does not have that edition version", [Problem(
-        "edition", f"{edition_id}@{version}", "one of " + ", ".join(e.ref for e in candidates),
-        "replay it with a version of scr-eligibility that shipped it")])
-
-
-def editions_in_force(day: _dt.date) -> tuple[Edition, ...]:
-    """The newest version of every edition in force on ``day``."""
-    return tuple(e for e in latest_editions() if e.in_force_on(day))
-
-
-def current_editions() -> tuple[Edition, ...]:
-    """The editions in force now (those with no end date)."""
-    return tuple(e for e in latest_editions() if e.content.in_force.until is None)
-
-
-def release_status(edition: Edition) -> str:
-    """``released``, ``changed_since_release`` (a released file was edited) or ``not_released``."""
-    pinned = released_hashes().get(edition.ref)
-    if pinned is None:
-        return "not_released"
-    return "released" if pinned == edition.content_hash else "changed_since_release"
-
-
-def criteria_json(edition: Edition) -> dict[str, Any]:
-    """An edition and its criteria (without their conditions), as `scr criteria --format json` and the API give it."""
-    return edition.content.model_dump(mode="json", exclude={"definitions", "criteria"}) | {
-        "ref": edition.ref, "content_hash": edition.content_hash,
-        "criteria": [c.model_dump(mode="json", exclude={"condition"}) for c in edition.content.criteria]}

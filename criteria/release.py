@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sys
 
-from .loader import RELEASED_FILE, all_editions, released_hashes
+from .catalogue import RELEASED_FILE, all_editions, released_hashes
 
 
 def pin() -> list[str]:

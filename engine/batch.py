@@ -26,9 +26,10 @@ from typing import Any, BinaryIO, Literal
 
 from ..errors import EngineError, InputError, Problem, ScrError
 from ..facts import Facts, parse_facts
-from ..loading import decode, load_data, parse_text
+from ..parsing import decode, load_data, parse_text
 from .decision import Decision
-from .evaluate import evaluate, select_editions
+from .evaluation import evaluate
+from .selection import select_editions
 
 #: File name endings read from a folder of cases.
 CASE_SUFFIXES = (".yaml", ".yml", ".json")

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..facts import Facts, parse_facts
-from ..loading import load_data
+from ..parsing import load_data
 
 
 def load_case(source: str | Path | TextIO) -> Facts:

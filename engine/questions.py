@@ -37,8 +37,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..criteria.loader import latest_editions
+from ..criteria.catalogue import latest_editions
 from ..criteria.model import Edition
+from ..dates import today
 from ..errors import EditionNotFound, InputError
 from ..facts import (
     BOOL_FACTS,
@@ -53,7 +54,8 @@ from ..facts import (
 )
 from ..rules import ruleset_for
 from .decision import Decision
-from .evaluate import evaluate, select_editions
+from .evaluation import evaluate
+from .selection import select_editions
 
 AnswerKind = Literal["choice", "yes_no", "number", "date"]
 
@@ -248,8 +250,8 @@ def date_probes(name: str, case: Facts) -> tuple[_dt.date, ...]:
         low = case.incident_date
     if name == "incident_date" and case.date_of_birth is not None:
         low = case.date_of_birth
-    today = _dt.date.today()
-    return tuple(sorted(d for d in days if low <= d <= today))
+    last = today()
+    return tuple(sorted(d for d in days if low <= d <= last))
 
 
 class _Prober:

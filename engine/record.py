@@ -25,11 +25,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..criteria.loader import get_edition
+from ..criteria.catalogue import get_edition
 from ..errors import EditionNotFound, InputError, Problem, ScrError, expected_from_pydantic
 from ..facts import parse_facts
 from .decision import Decision
-from .evaluate import evaluate
+from .evaluation import evaluate
 
 RECORD_SCHEMA_VERSION = 1
 

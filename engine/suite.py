@@ -35,11 +35,12 @@ import datetime as _dt
 from pathlib import Path
 from typing import Any
 
-from ..criteria.loader import _unknown_name, get_edition
+from ..criteria.catalogue import get_edition
 from ..criteria.model import Edition
-from ..errors import EditionNotFound, InputError, Problem
+from ..errors import EditionNotFound, InputError, Problem, unknown_name
 from ..facts import Facts, parse_facts
-from ..loading import load_data
+from ..dates import DATE_FORMATS, try_parse_date
+from ..parsing import load_data
 from .decision import UNDETERMINED, Decision, EditionResult
 
 __all__ = ["EXPECT_KEYS", "SUITE_KEYS", "CaseResult", "compare", "load_suite_case", "normalise_expect", "run_case",
@@ -63,7 +64,7 @@ def load_suite_case(
     problems: list[Problem] = []
     for key in data:
         if key not in SUITE_KEYS:
-            problems.append(_unknown_name(str(key), str(key), list(SUITE_KEYS), "one of " + ", ".join(SUITE_KEYS)))
+            problems.append(unknown_name(str(key), str(key), list(SUITE_KEYS), "one of " + ", ".join(SUITE_KEYS)))
     for key in ("name", "facts", "expect"):
         if key not in data:
             problems.append(Problem(key, "nothing", {"name": "a short description of the case (name is required)",
@@ -130,7 +131,7 @@ def _expectation(edition: Edition, entry: dict[str, Any], where: str, problems: 
     out: dict[str, Any] = {}
     for key in entry:
         if key not in EXPECT_KEYS:
-            problems.append(_unknown_name(f"{where}.{key}", str(key), list(EXPECT_KEYS),
+            problems.append(unknown_name(f"{where}.{key}", str(key), list(EXPECT_KEYS),
                                           "one of " + ", ".join(EXPECT_KEYS)))
     if "outcome" not in entry:
         problems.append(Problem(f"{where}.outcome", "nothing", f"the outcome of {primary.id} (it is required)"))
@@ -140,7 +141,7 @@ def _expectation(edition: Edition, entry: dict[str, Any], where: str, problems: 
         out["determinations"] = {}
         for did, outcome in _mapping(entry["determinations"], f"{where}.determinations", problems).items():
             if did not in determinations:
-                problems.append(_unknown_name(f"{where}.determinations.{did}", did, list(determinations),
+                problems.append(unknown_name(f"{where}.determinations.{did}", did, list(determinations),
                                               f"a determination of {edition.id}"))
                 continue
             out["determinations"][did] = _outcome(outcome, determinations[did], f"{where}.determinations.{did}",
@@ -149,7 +150,7 @@ def _expectation(edition: Edition, entry: dict[str, Any], where: str, problems: 
         out["criteria"] = {}
         for cid, status in _mapping(entry["criteria"], f"{where}.criteria", problems).items():
             if cid not in criteria:
-                problems.append(_unknown_name(f"{where}.criteria.{cid}", cid, criteria,
+                problems.append(unknown_name(f"{where}.criteria.{cid}", cid, criteria,
                                               f"a criterion of {edition.id}"))
             elif status not in _STATUSES:
                 problems.append(Problem(f"{where}.criteria.{cid}", repr(status), "met, not_met or unknown"))
@@ -167,7 +168,7 @@ def _expectation(edition: Edition, entry: dict[str, Any], where: str, problems: 
         out["duties"] = {}
         for duty_id, due in _mapping(entry["duties"], f"{where}.duties", problems).items():
             if duty_id not in duties:
-                problems.append(_unknown_name(f"{where}.duties.{duty_id}", duty_id, duties,
+                problems.append(unknown_name(f"{where}.duties.{duty_id}", duty_id, duties,
                                               f"a duty of {edition.id}"))
             else:
                 out["duties"][duty_id] = _date(due, f"{where}.duties.{duty_id}", problems)
@@ -184,7 +185,7 @@ def _mapping(value: Any, where: str, problems: list[Problem]) -> dict[str, Any]:
 def _outcome(value: Any, determination: Any, where: str, problems: list[Problem], undetermined: bool = True) -> str:
     ids = [o.id for o in determination.outcomes] + ([UNDETERMINED] if undetermined else [])
     if value not in ids:
-        problems.append(_unknown_name(where, str(value), ids, f"an outcome of {determination.id}: " + ", ".join(ids)))
+        problems.append(unknown_name(where, str(value), ids, f"an outcome of {determination.id}: " + ", ".join(ids)))
     return str(value)
 
 
@@ -194,11 +195,10 @@ def _date(value: Any, where: str, problems: list[Problem]) -> _dt.date | None:
     if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
         return value
     if isinstance(value, str):
-        try:
-            return _dt.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    problems.append(Problem(where, repr(value)[:60], "a date written YYYY-MM-DD"))
+        parsed = try_parse_date(value)
+        if parsed is not None:
+            return parsed
+    problems.append(Problem(where, repr(value)[:60], DATE_FORMATS))
     return None
 
 
@@ -285,7 +285,7 @@ class CaseResult:
 def run_case(path: str | Path) -> CaseResult:
     """Load one suite case, evaluate it through the engine and compare it with what it expects."""
     from ..errors import ScrError
-    from .evaluate import evaluate
+    from .evaluation import evaluate
 
     try:
         name, facts, as_of, editions, expect = load_suite_case(path)

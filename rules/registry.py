@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..criteria.cache import PerEdition
+from .per_edition import PerEdition
 from .compiler import compile_edition
 from .runtime import Ruleset
 

@@ -12,7 +12,8 @@ from typing import Any
 from scr_eligibility.criteria.loader import inline
 from scr_eligibility.criteria.model import All, Any_, Condition, Edition, Leaf, Not
 from scr_eligibility.engine.decision import Decision, EditionResult
-from scr_eligibility.engine.evaluate import build_edition_result, select_editions
+from scr_eligibility.engine.evaluation import build_edition_result
+from scr_eligibility.engine.selection import select_editions
 from scr_eligibility.facts import Facts, parse_facts
 from scr_eligibility.rules import ruleset_for
 

@@ -23,7 +23,7 @@ from scr_eligibility import evaluate
 from scr_eligibility.cli import main
 from scr_eligibility.engine import load_case
 from scr_eligibility.errors import InputError, Problem, ScrError
-from scr_eligibility.loading import MAX_BYTES, MAX_DEPTH, MAX_VALUES
+from scr_eligibility.parsing import MAX_BYTES, MAX_DEPTH, MAX_VALUES
 
 VALID = {"case_reference": "BI-1", "outcome": "died", "abuse_or_neglect": "known", "age": 9,
          "incident_date": "2019-03-01", "awareness_date": "2019-03-02"}
@@ -229,7 +229,7 @@ def test_an_empty_file(tmp_path: Path) -> None:
 
 
 def test_a_file_over_the_size_limit(tmp_path: Path) -> None:
-    """A file over loading.MAX_BYTES is refused by size before it is parsed."""
+    """A file over parsing.MAX_BYTES is refused by size before it is parsed."""
     content = "# " + "x" * MAX_BYTES + "\noutcome: died\n"
     error, output = refused(tmp_path, content)
     assert "too large" in output and one(error).expected == f"at most {MAX_BYTES:,} bytes"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import io
 import json
 from typing import Any
@@ -44,7 +45,8 @@ def test_an_unknown_field_is_refused_with_the_nearest_valid_name() -> None:
     ("looked_after", "maybe", "yes, no or unknown"),
     ("looked_after", 1, "yes, no or unknown"),
     ("outcome", "dead", "one of died, seriously_harmed, neither"),
-    ("incident_date", "31/03/2019", "YYYY-MM-DD"),
+    ("incident_date", "03/31/2019", "DD/MM/YYYY"),  # month first is never guessed
+    ("incident_date", "31.03.2019", "YYYY-MM-DD"),
     ("incident_date", 20190331, "YYYY-MM-DD"),
 ])
 def test_wrong_types_are_refused_naming_the_field_the_value_and_what_was_expected(field: str, value: Any,
@@ -59,6 +61,14 @@ def test_friendly_spellings_of_values_are_accepted_exactly() -> None:
     facts = parse_facts({"outcome": "Seriously harmed", "looked_after": "yes", "incident_date": "2019-03-31"})
     assert facts.outcome == "seriously_harmed" and facts.looked_after is True
     assert facts.incident_date.isoformat() == "2019-03-31"
+
+
+def test_dates_are_read_day_first_with_slashes_and_impossible_ones_refused() -> None:
+    """Case records write dates DD/MM/YYYY: 03/04/2019 is 3 April, never 4 March; 31/02/2019 does not exist."""
+    facts = parse_facts({"incident_date": "03/04/2019", "awareness_date": "2019-04-05", "date_of_birth": "1/2/2010"})
+    assert (facts.incident_date, facts.date_of_birth) == (_dt.date(2019, 4, 3), _dt.date(2010, 2, 1))
+    found = problems({"incident_date": "31/02/2019"})
+    assert any(p.startswith("incident_date") and "DD/MM/YYYY" in p for p in found), found
 
 
 def test_age_is_worked_out_from_date_of_birth_and_incident_date() -> None:

@@ -22,7 +22,7 @@ from scr_eligibility import Decision, evaluate, parse_facts
 from scr_eligibility.cli import main
 from scr_eligibility.errors import ScrError
 from scr_eligibility.facts import BOOL_FACTS, DATE_FACTS, FACT_NAMES
-from scr_eligibility.loading import decode, parse_text
+from scr_eligibility.parsing import decode, parse_text
 
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

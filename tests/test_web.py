@@ -184,7 +184,7 @@ def test_form_edition_and_date_overrides_choose_the_rules(client: TestClient) ->
     """Ticking an edition applies it alone; a bad "as of" date is shown beside its field."""
     page = client.post("/decide", data={"outcome": "died", "edition": "lscb-scr-2006"}).text
     assert "editions named by the caller: lscb-scr-2006@1" in page
-    bad = client.post("/decide", data={"outcome": "died", "as_of": "31/03/2019"})
+    bad = client.post("/decide", data={"outcome": "died", "as_of": "03/31/2019"})  # month first: refused
     assert bad.status_code == 400
     block = re.search(r'id="q-as_of".*?</div>', bad.text, re.DOTALL)
     assert block is not None and "dates are written like 2019-03-31".capitalize() in block.group(0)

@@ -54,7 +54,6 @@ def _mark(node: yaml.Node) -> str:
     return f"line {node.start_mark.line + 1}, column {node.start_mark.column + 1}"
 
 
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 _SafeConstructor = yaml.constructor.SafeConstructor
@@ -115,10 +114,20 @@ def _guarded(tag: str, expected: str) -> Any:
     return construct
 
 
-_UniqueKeyLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
-_UniqueKeyLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
-_UniqueKeyLoader.add_constructor("tag:yaml.org,2002:float", _guarded("float", "a number"))
-_UniqueKeyLoader.add_constructor("tag:yaml.org,2002:bool", _guarded("bool", "yes or no"))
+class _FastUniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The same constructors over libyaml's parser, for the shipped edition files only.
+
+    They are read at every start, and the pure-Python parser was most of the start-up time of
+    `scr check`. Case files keep the Python parser, whose messages and limits the tests pin.
+    """
+
+
+for _loader in (_UniqueKeyLoader, _FastUniqueKeyLoader):
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    _loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+    _loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+    _loader.add_constructor("tag:yaml.org,2002:float", _guarded("float", "a number"))
+    _loader.add_constructor("tag:yaml.org,2002:bool", _guarded("bool", "yes or no"))
 
 
 def _reject_constant(name: str) -> Any:
@@ -159,8 +168,11 @@ def decode(data: bytes, source: str) -> str:
     return text
 
 
-def parse_text(text: str, source: str, fmt: str | None = None) -> Any:
-    """Parse JSON or YAML text. ``fmt`` is 'json', 'yaml' or None (JSON if it looks like JSON)."""
+def parse_text(text: str, source: str, fmt: str | None = None, *, shipped: bool = False) -> Any:
+    """Parse JSON or YAML text. ``fmt`` is 'json', 'yaml' or None (JSON if it looks like JSON).
+
+    ``shipped`` files (the editions this package ships) are parsed by libyaml, when PyYAML has it.
+    """
     if fmt is None:
         fmt = "json" if text.lstrip().startswith(("{", "[")) else "yaml"
     if fmt == "json":
@@ -186,7 +198,8 @@ def parse_text(text: str, source: str, fmt: str | None = None) -> Any:
             raise _too_deep(source) from None
     else:
         try:
-            value = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+            loader = _FastUniqueKeyLoader if shipped else _UniqueKeyLoader
+            value = yaml.load(text, Loader=loader)  # noqa: S506 - SafeLoader subclasses
         except InputError as error:
             error.source = source
             raise

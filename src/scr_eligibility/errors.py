@@ -7,6 +7,7 @@ caller can render it, and the exit code the CLI uses for it.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from typing import Any
 
@@ -139,3 +140,9 @@ class LogError(ScrError):
 
     exit_code = 3
     kind = "log_error"
+
+
+def unknown_name(where: str, name: str, choices: list[str], expected: str) -> Problem:
+    """A problem for a name that is not one of ``choices``, suggesting the closest."""
+    close = difflib.get_close_matches(str(name), choices, n=1)
+    return Problem(where, repr(name), expected, f"did you mean {close[0]}?" if close else None)

@@ -6,7 +6,7 @@ import threading
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
-from .model import Edition
+from ..criteria.model import Edition
 
 T = TypeVar("T")
 

@@ -16,6 +16,7 @@ from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from .dates import DATE_FORMATS, EXAMPLE, parse_date, today
 from .errors import InputError, Problem
 
 #: Ages above this are refused as impossible input. The oldest person any rule concerns is a
@@ -84,14 +85,14 @@ class Facts(BaseModel):
         "The case", "Case reference",
         "A pseudonymous case reference. No names of children or relatives are needed or wanted.")
     incident_date: _dt.date | None = _fact(
-        "The case", "Date of the incident", "The date the child died or was seriously harmed (YYYY-MM-DD).")
+        "The case", "Date of the incident", "The date the child died or was seriously harmed (YYYY-MM-DD or DD/MM/YYYY).")
     awareness_date: _dt.date | None = _fact(
         "The case", "Date the local authority (or LSCB) became aware",
-        "The date the local authority or board became aware of the incident (YYYY-MM-DD). "
+        "The date the local authority or board became aware of the incident (YYYY-MM-DD or DD/MM/YYYY). "
         "It chooses the rules in force and starts the deadlines.")
     date_of_birth: _dt.date | None = _fact(
         "The child", "Child's date of birth",
-        "The child's date of birth (YYYY-MM-DD). With the incident date it gives the age.")
+        "The child's date of birth (YYYY-MM-DD or DD/MM/YYYY). With the incident date it gives the age.")
     age: int | None = _fact(
         "The child", "Child's age at the incident, in whole years",
         "Age in whole years on the date of the incident; worked out from the date of birth when both dates "
@@ -256,7 +257,7 @@ def allowed_values(name: str) -> tuple[Any, ...] | None:
 def expected_text(name: str) -> str:
     """What a fact accepts, in words, for error messages and templates."""
     if name in DATE_FACTS:
-        return "a date written YYYY-MM-DD, or unknown"
+        return f"{DATE_FORMATS}, or unknown"
     if name == "age":
         return f"a whole number of years from 0 to {MAX_AGE}, or unknown"
     if name in BOOL_FACTS:
@@ -344,9 +345,9 @@ def _normalise_value(name: Any, value: Any) -> Any:
             return value
         if isinstance(value, str):
             try:
-                return _dt.date.fromisoformat(value.strip())
+                return parse_date(value)
             except ValueError:
-                raise _bad(name, value, "dates are written like 2019-03-31") from None
+                raise _bad(name, value, f"dates are written like {EXAMPLE}") from None
         raise _bad(name, value)
     if name == "age":
         if isinstance(value, bool) or not isinstance(value, int):
@@ -388,11 +389,11 @@ def _normalise_value(name: Any, value: Any) -> Any:
 def _check(facts: Facts) -> list[Problem]:
     """Facts that contradict each other, or are impossible: the user must correct them."""
     problems: list[Problem] = []
-    today = _dt.date.today()
+    today_ = today()
     for name in ("incident_date", "awareness_date", "date_of_birth"):
         value = getattr(facts, name)
-        if value is not None and value > today:
-            problems.append(Problem(name, value.isoformat(), f"a date not after today ({today.isoformat()})"))
+        if value is not None and value > today_:
+            problems.append(Problem(name, value.isoformat(), f"a date not after today ({today_.isoformat()})"))
         if value is not None and value.year < 1900:
             problems.append(Problem(name, value.isoformat(), "a date from 1900 on"))
     if facts.incident_date and facts.awareness_date and facts.awareness_date < facts.incident_date:

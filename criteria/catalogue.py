@@ -1,0 +1,89 @@
+"""The editions this installation ships: finding one by id, those in force on a date, their release status."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ..errors import EditionNotFound, Problem, unknown_name
+from .loader import EDITIONS_DIR, load_edition_file
+from .model import Edition
+
+RELEASED_FILE = Path(__file__).with_name("released.json")
+
+
+@lru_cache(maxsize=1)
+def released_hashes() -> dict[str, str]:
+    """The pinned content hash of every released edition version, ``{"id@version": "sha256:..."}``."""
+    return dict(json.loads(RELEASED_FILE.read_text(encoding="utf-8")))
+
+
+@lru_cache(maxsize=1)
+def _all_shipped() -> tuple[Edition, ...]:
+    editions = [load_edition_file(p) for p in sorted(EDITIONS_DIR.glob("*.yaml"))]
+    return tuple(sorted(editions, key=lambda e: (e.content.in_force.from_, e.id, e.version)))
+
+
+def all_editions() -> tuple[Edition, ...]:
+    """Every edition version shipped with this installation, oldest in force first."""
+    return _all_shipped()
+
+
+def latest_editions() -> tuple[Edition, ...]:
+    """The newest version of each edition."""
+    latest: dict[str, Edition] = {}
+    for edition in all_editions():
+        if edition.id not in latest or edition.version > latest[edition.id].version:
+            latest[edition.id] = edition
+    return tuple(sorted(latest.values(), key=lambda e: (e.content.in_force.from_, e.id)))
+
+
+def get_edition(edition_id: str, version: int | None = None) -> Edition:
+    """An edition by id (``id`` or ``id@version``); the newest version unless one is named."""
+    if "@" in edition_id and version is None:
+        edition_id, _, text = edition_id.partition("@")
+        try:
+            version = int(text.lstrip("v"))
+        except ValueError:
+            raise EditionNotFound("no such edition version", [Problem("edition", repr(text), "a version number")]) from None
+    candidates = [e for e in all_editions() if e.id == edition_id]
+    if not candidates:
+        raise EditionNotFound("no such edition", [unknown_name(
+            "edition", edition_id, [e.id for e in latest_editions()], "one of " + ", ".join(
+                e.id for e in latest_editions()))])
+    if version is None:
+        return max(candidates, key=lambda e: e.version)
+    for edition in candidates:
+        if edition.version == version:
+            return edition
+    raise EditionNotFound("this installation does not have that edition version", [Problem(
+        "edition", f"{edition_id}@{version}", "one of " + ", ".join(e.ref for e in candidates),
+        "replay it with a version of scr-eligibility that shipped it")])
+
+
+def editions_in_force(day: _dt.date) -> tuple[Edition, ...]:
+    """The newest version of every edition in force on ``day``."""
+    return tuple(e for e in latest_editions() if e.in_force_on(day))
+
+
+def current_editions() -> tuple[Edition, ...]:
+    """The editions in force now (those with no end date)."""
+    return tuple(e for e in latest_editions() if e.content.in_force.until is None)
+
+
+def release_status(edition: Edition) -> str:
+    """``released``, ``changed_since_release`` (a released file was edited) or ``not_released``."""
+    pinned = released_hashes().get(edition.ref)
+    if pinned is None:
+        return "not_released"
+    return "released" if pinned == edition.content_hash else "changed_since_release"
+
+
+def criteria_json(edition: Edition) -> dict[str, Any]:
+    """An edition and its criteria (without their conditions), as `scr criteria --format json` and the API give it."""
+    return edition.content.model_dump(mode="json", exclude={"definitions", "criteria"}) | {
+        "ref": edition.ref, "content_hash": edition.content_hash,
+        "criteria": [c.model_dump(mode="json", exclude={"condition"}) for c in edition.content.criteria]}
