@@ -23,7 +23,7 @@ Counting rule
 Bank holidays
 -------------
 The bank holidays come from the maintained ``holidays`` package, never from a list
-kept here: ``holidays.country_holidays("GB", subdiv="ENG")``. England and Wales share
+kept here: the package's United Kingdom calendar, subdivision ``ENG``. England and Wales share
 one list of bank holidays (Banking and Financial Dealings Act 1971, Sch 1 para 1, plus
 days appointed by proclamation); the package's ``ENG`` and ``WLS`` subdivisions give
 identical lists, and ``ENG`` names the jurisdiction this engine is about. The bare
@@ -47,6 +47,10 @@ each year's (immutable) holiday map.
 from __future__ import annotations
 
 import calendar
+import importlib
+import importlib.util
+import sys
+import types
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -71,16 +75,46 @@ __all__ = [
     "skipped_days",
 ]
 
-_COUNTRY = "GB"
 _SUBDIV = "ENG"
 
 CALENDAR_SOURCE: str = (
     f"holidays {holidays.__version__}, GB subdivision {_SUBDIV} (England and Wales bank holidays)"
 )
 
+
+
+def _united_kingdom() -> type[holidays.HolidayBase]:
+    """The holidays package's United Kingdom calendar, without importing its 250 other countries.
+
+    ``holidays.countries`` imports every country when first imported (about 150 ms, at every start
+    of `scr check`). While the United Kingdom's module is imported, a bare package object stands in
+    for ``holidays.countries``, so only that one file loads; the real package loads normally later
+    if anything else asks for it, and reuses the module already loaded.
+    """
+    name = "holidays.countries"
+    if name in sys.modules:
+        from holidays.countries.united_kingdom import UnitedKingdom
+
+        return UnitedKingdom
+    spec = importlib.util.find_spec(name)
+    assert spec is not None and spec.submodule_search_locations is not None
+    stand_in = types.ModuleType(name)
+    stand_in.__path__ = list(spec.submodule_search_locations)
+    sys.modules[name] = stand_in
+    try:
+        module = importlib.import_module(name + ".united_kingdom")
+    finally:
+        del sys.modules[name]
+        if getattr(holidays, "countries", None) is stand_in:
+            delattr(holidays, "countries")
+    return module.UnitedKingdom  # type: ignore[no-any-return]
+
+
+_CALENDAR = _united_kingdom()
+
 #: The first and last years the holidays package can answer for.
-FIRST_YEAR: int = int(holidays.GB.start_year)
-LAST_YEAR: int = int(holidays.GB.end_year)
+FIRST_YEAR: int = int(_CALENDAR.start_year)
+LAST_YEAR: int = int(_CALENDAR.end_year)
 
 _FROM_WORDS = {
     "awareness_date": "the date the local authority became aware",
@@ -160,7 +194,7 @@ def _check_count(n: object, field: str) -> int:
 @lru_cache(maxsize=None)
 def _holiday_map(year: int) -> Mapping[date, str]:
     """The bank holidays of England and Wales in ``year``, read-only; cached per year."""
-    table = holidays.country_holidays(_COUNTRY, subdiv=_SUBDIV, years=year)
+    table = _CALENDAR(subdiv=_SUBDIV, years=year)
     return MappingProxyType({d: str(name) for d, name in sorted(table.items()) if d.year == year})
 
 
