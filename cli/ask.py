@@ -13,11 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import click
-import yaml
 
 from ..dates import DATE_FORMATS, EXAMPLE, parse_date
 from ..errors import ScrError
-from ..facts import FACT_NAMES, Facts, age_on, label, parse_facts
+from ..facts import Facts, age_on, label, parse_facts
 from .params import DATE
 
 #: What a user may type for "I don't know".
@@ -171,11 +170,10 @@ def _save(prompt: str, write: Any, saved: list[str]) -> None:
 
 def facts_yaml(answers: dict[str, Any], unknown: list[str]) -> str:
     """The fact set as YAML in the model's field order; facts answered unknown are written ``unknown``."""
-    lines = ["# Fact set saved by `scr ask`. Facts not asked about are left out (unknown)."]
-    ordered = {name: answers[name] for name in FACT_NAMES if name in answers}
-    ordered.update({name: "unknown" for name in FACT_NAMES if name in unknown and name not in answers})
-    body = yaml.safe_dump(ordered, sort_keys=False, allow_unicode=True, default_flow_style=False)
-    return "\n".join(lines) + "\n" + body
+    from ..engine.cases import case_file
+
+    return case_file(answers, ["# Fact set saved by `scr ask`. Facts not asked about are left out (unknown)."],
+                     unknown)
 
 
 @click.command()
