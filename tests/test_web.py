@@ -403,7 +403,7 @@ def test_engine_failure_is_500_engine_error_and_decides_nothing(monkeypatch: pyt
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("segfault imminent")
 
-    monkeypatch.setattr(web, "evaluate", broken)
+    monkeypatch.setattr("scr_eligibility.engine.faults.evaluate", broken)  # the fault policy the server calls
     response = client.post("/v1/evaluate", json=DIED)
     assert response.status_code == 500
     _error_shape(response.json())
