@@ -39,14 +39,32 @@ M1_CITATION = "LSCB Regulations 2006 (SI 2006/90) reg 5(2)(a),(b)(i); Working To
 M1_WORDS = "abuse or neglect of a child is known or suspected"
 
 
+class Browser(TestClient):
+    """A client that posts a form as a browser posts a page's form: with the CSRF token the page carries.
+
+    The token is the form cookie's value (double submit), so it is read from the cookie the
+    server set on the first page. JSON and raw bodies (the API) are sent as given.
+    """
+
+    def post(self, url: Any, *args: Any, data: Any = None, **kwargs: Any) -> Any:
+        if not {"json", "content", "files"} & set(kwargs) and (data is None or "csrf" not in data):
+            data = {**(data or {}), "csrf": self.csrf_token()}
+        return super().post(url, *args, data=data, **kwargs)
+
+    def csrf_token(self) -> str:
+        if "scr_csrf" not in self.cookies:
+            self.get("/")
+        return str(self.cookies["scr_csrf"])
+
+
 @pytest.fixture(scope="module")
 def client() -> TestClient:
-    return TestClient(web.create_app())
+    return Browser(web.create_app())
 
 
 @pytest.fixture(scope="module")
 def guarded() -> TestClient:
-    return TestClient(web.create_app(token=TOKEN))
+    return Browser(web.create_app(token=TOKEN))
 
 
 def _form(facts: dict[str, Any]) -> dict[str, str]:
@@ -464,7 +482,7 @@ def test_api_with_the_token_answers(guarded: TestClient) -> None:
 
 def test_form_asks_for_the_token_once_and_keeps_a_proof_not_the_token() -> None:
     """Without the token the form shows a token page (401); after /login a cookie (not the token) lets it through."""
-    browser = TestClient(web.create_app(token=TOKEN))
+    browser = Browser(web.create_app(token=TOKEN))
     first = browser.get("/")
     assert first.status_code == 401 and 'type="password"' in first.text and 'name="outcome"' not in first.text
     assert browser.post("/decide", data=_form(DIED)).status_code == 401
@@ -500,6 +518,129 @@ def test_other_host_names_are_refused_when_hosts_are_limited() -> None:
     assert response.status_code == 403 and response.json()["error"] == "forbidden"
 
 
+# ---- cross-site requests: CSRF token, Sec-Fetch-Site, Origin, media types ------------------------
+
+def _recording(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> tuple[Browser, list[Any]]:
+    """A logged app whose log records calls instead of writing."""
+    calls: list[Any] = []
+    monkeypatch.setattr("scr_eligibility.engine.record.append_to_log", lambda path, d: calls.append(d))
+    return Browser(web.create_app(log_path=str(tmp_path / "log.sqlite"))), calls
+
+
+def test_a_form_post_without_the_pages_csrf_token_is_refused_and_decides_nothing(monkeypatch: pytest.MonkeyPatch,
+                                                                                 tmp_path: Path) -> None:
+    """/decide, /edit, the downloads, /login and /logout need the token of a page this server showed.
+
+    Missing, wrong, and a forged pair (cookie and field alike but not signed by the server):
+    403, nothing decided or logged, and the form shown again with the answers and a fresh token.
+    """
+    app, calls = _recording(monkeypatch, tmp_path)
+    app.get("/")
+    real = app.csrf_token()
+    for path in ("/decide", "/edit", "/download/case.yaml", "/download/decision.json", "/login", "/logout"):
+        for fields in ({}, {"csrf": "x" + real}, {"csrf": [real, real]}):
+            response = TestClient.post(app, path, data=_form(DIED) | fields)
+            assert response.status_code == 403, (path, fields)
+            assert "attachment" not in response.headers.get("content-disposition", "")
+    forged = TestClient(web.create_app(log_path=str(tmp_path / "log.sqlite")), cookies={"scr_csrf": "abc.def"})
+    response = forged.post("/decide", data=_form(DIED) | {"csrf": "abc.def"})
+    assert response.status_code == 403 and 'class="outcomes"' not in response.text
+    assert 'value="BT-2017-014"' in response.text  # the answers are kept, to send again
+    assert "scr_csrf=" in response.headers["set-cookie"] and "abc.def" not in response.headers["set-cookie"]
+    assert calls == []
+
+
+def test_the_form_carries_its_token_in_a_hidden_field_matching_its_cookie() -> None:
+    """GET / sets an HttpOnly SameSite=Strict cookie and puts the same token in the form; posting it decides."""
+    app = TestClient(web.create_app())
+    page = app.get("/")
+    cookie = page.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    token = re.search(r'<input type="hidden" name="csrf" value="([^"]+)">', page.text)
+    assert token is not None and token.group(1) == app.cookies["scr_csrf"]
+    decided = app.post("/decide", data=_form(DIED) | {"csrf": token.group(1)})
+    assert decided.status_code == 200 and 'class="outcomes"' in decided.text
+    assert f'name="csrf" value="{token.group(1)}"' in decided.text  # its buttons carry it on
+    assert "set-cookie" not in decided.headers  # a valid cookie is kept, not replaced
+
+
+def test_the_login_page_carries_a_token_and_login_needs_it() -> None:
+    """With a server token, the token page's form has a CSRF token; a login post without it is refused."""
+    app = TestClient(web.create_app(token=TOKEN))
+    page = app.get("/")
+    assert page.status_code == 401 and 'name="csrf"' in page.text
+    assert app.post("/login", data={"token": TOKEN}, follow_redirects=False).status_code == 403
+    right = app.post("/login", data={"token": TOKEN, "csrf": app.cookies["scr_csrf"]}, follow_redirects=False)
+    assert right.status_code == 303
+
+
+@pytest.mark.parametrize("content_type", [None, "text/plain", "application/x-www-form-urlencoded",
+                                          "multipart/form-data; boundary=x", "application/json-patch+json"])
+def test_evaluate_accepts_only_a_json_body(client: TestClient, content_type: str | None) -> None:
+    """A body a browser may send cross-site without asking (text/plain, a form) is 415, even if it holds JSON."""
+    headers = {"content-type": content_type} if content_type else {}
+    response = client.post("/v1/evaluate", content=json.dumps(DIED).encode(), headers=headers)
+    assert response.status_code == 415, content_type
+    _error_shape(response.json())
+    assert response.json()["error"] == "unsupported_media_type"
+    assert response.json()["problems"][0]["expected"] == "application/json"
+    fine = client.post("/v1/evaluate", content=json.dumps(DIED).encode(),
+                       headers={"content-type": "Application/JSON; charset=utf-8"})
+    assert fine.status_code == 200
+
+
+def test_a_cross_site_request_is_refused_by_its_fetch_metadata(client: TestClient) -> None:
+    """Sec-Fetch-Site: cross-site is 403 for the API and the form alike, whatever Origin says (or if it is absent);
+    only a top-level navigation to a page (a link to the form) is let through."""
+    cross = {"Sec-Fetch-Site": "cross-site"}
+    response = client.post("/v1/evaluate", json=DIED, headers=cross)
+    assert response.status_code == 403 and response.json()["error"] == "forbidden"
+    assert client.post("/decide", data=_form(DIED), headers=cross | {"Origin": "http://testserver"}).status_code == 403
+    assert client.get("/v1/editions", headers=cross | {"Sec-Fetch-Mode": "cors"}).status_code == 403
+    assert client.get("/", headers=cross | {"Sec-Fetch-Mode": "no-cors"}).status_code == 403
+    assert client.get("/", headers=cross | {"Sec-Fetch-Mode": "navigate"}).status_code == 200
+    assert client.post("/decide", data=_form(DIED), headers=cross | {"Sec-Fetch-Mode": "navigate"}).status_code == 403
+    for site in ("same-origin", "none"):
+        assert client.post("/decide", data=_form(DIED), headers={"Sec-Fetch-Site": site}).status_code == 200
+
+
+@pytest.mark.parametrize("origin", ["https://testserver", "http://testserver:8080", "http://testserver.evil.example",
+                                    "http://evil.example", "http://testserver/path", "null", "testserver"])
+def test_an_origin_of_another_scheme_host_or_port_is_refused(client: TestClient, origin: str) -> None:
+    """The Origin check compares scheme, host and port (it compared host:port only, so https:// passed)."""
+    assert client.post("/v1/evaluate", json=DIED, headers={"Origin": origin}).status_code == 403, origin
+    assert client.post("/decide", data=_form(DIED), headers={"Origin": origin}).status_code == 403, origin
+
+
+def test_the_own_origin_and_origins_given_are_accepted() -> None:
+    """http://testserver and http://testserver:80 are the server's own; --origin adds one (behind a TLS proxy)."""
+    app = Browser(web.create_app(origins=["https://scr.example.org"]))
+    for origin in ("http://testserver", "http://TestServer:80", "https://scr.example.org", "https://scr.example.org:443"):
+        assert app.post("/decide", data=_form(DIED), headers={"Origin": origin}).status_code == 200, origin
+    assert app.post("/decide", data=_form(DIED), headers={"Origin": "http://scr.example.org"}).status_code == 403
+
+
+def test_a_json_body_posted_to_the_form_is_refused_not_logged_as_an_empty_case(monkeypatch: pytest.MonkeyPatch,
+                                                                               tmp_path: Path) -> None:
+    """JSON sent to /decide was read as a form with no fields, decided and logged as an empty case: now 415."""
+    app, calls = _recording(monkeypatch, tmp_path)
+    app.get("/")
+    for path in ("/decide", "/download/decision.json"):
+        response = app.post(path, json=DIED | {"csrf": app.csrf_token()})
+        assert response.status_code == 415, path
+        assert response.headers["content-type"].startswith("text/html")
+        assert "application/x-www-form-urlencoded" in response.text
+    assert calls == []
+
+
+@pytest.mark.parametrize("origin", ["scr.example.org", "ftp://scr.example.org", "https://", "https://x/path"])
+def test_serve_refuses_an_origin_that_is_not_one(origin: str, no_binding: None, no_serving: list[Any]) -> None:
+    """`scr serve --origin` takes a scheme and a host (and a port): anything else is a usage error, nothing bound."""
+    result = CliRunner().invoke(main, ["serve", "--origin", origin])
+    assert result.exit_code == 2 and "--origin" in result.output
+    assert no_serving == []
+
+
 # ---- the decision log --------------------------------------------------------------------------
 
 def test_each_decision_made_is_logged_once_and_downloads_are_not(monkeypatch: pytest.MonkeyPatch,
@@ -507,7 +648,7 @@ def test_each_decision_made_is_logged_once_and_downloads_are_not(monkeypatch: py
     """With a log, /v1/evaluate and /decide append their decision; downloads re-evaluate without logging."""
     calls: list[tuple[str, Any]] = []
     monkeypatch.setattr("scr_eligibility.engine.record.append_to_log", lambda path, d: calls.append((path, d)))
-    logged = TestClient(web.create_app(log_path=str(tmp_path / "log.sqlite")))
+    logged = Browser(web.create_app(log_path=str(tmp_path / "log.sqlite")))
     logged.post("/v1/evaluate", json=DIED)
     logged.post("/decide", data=_form(DIED))
     logged.post("/download/case.yaml", data=_form(DIED))
@@ -523,12 +664,12 @@ def test_decisions_reach_a_real_decision_log_and_nothing_else_is_written(monkeyp
     from scr_eligibility.engine.log import DecisionLog
 
     monkeypatch.chdir(tmp_path)
-    plain = TestClient(web.create_app())
+    plain = Browser(web.create_app())
     plain.post("/v1/evaluate", json=DIED)
     plain.post("/decide", data=_form(DIED))
     assert list(tmp_path.iterdir()) == []
     path = tmp_path / "decisions.sqlite"
-    logged = TestClient(web.create_app(log_path=str(path)))
+    logged = Browser(web.create_app(log_path=str(path)))
     assert logged.post("/v1/evaluate", json=DIED).status_code == 200
     assert logged.post("/decide", data=_form(DIED)).status_code == 200
     assert DecisionLog(str(path)).head()[0] == 2
@@ -536,7 +677,7 @@ def test_decisions_reach_a_real_decision_log_and_nothing_else_is_written(monkeyp
 
 def test_a_log_that_cannot_be_written_is_500_log_error(tmp_path: Path) -> None:
     """A log path inside a missing folder: 500 log_error, in the error shape."""
-    logged = TestClient(web.create_app(log_path=str(tmp_path / "missing" / "log.sqlite")))
+    logged = Browser(web.create_app(log_path=str(tmp_path / "missing" / "log.sqlite")))
     response = logged.post("/v1/evaluate", json=DIED)
     assert response.status_code == 500
     _error_shape(response.json())

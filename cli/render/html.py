@@ -112,14 +112,15 @@ def page(title: str, body: str) -> str:
     return environment().get_template("page.html").render(title=title, body=Markup(body), css=Markup(CSS))
 
 
-def render_decision(decision: Decision, values: Mapping[str, Iterable[str]]) -> Markup:
+def render_decision(decision: Decision, values: Mapping[str, Iterable[str]], *, csrf: str = "") -> Markup:
     """The decision page's body: outcomes first, then why, what is open, the duties, the facts given.
 
     ``values`` are the fields the form sent, carried in hidden fields so the answers can be
-    changed or downloaded without being kept on the server.
+    changed or downloaded without being kept on the server; ``csrf`` is the token the page's
+    buttons send back (the web server's; empty for a page no server will receive).
     """
     hidden = [(name, value) for name, items in values.items() for value in items]
-    return render("decision.html", view=decision_view(decision), hidden=hidden)
+    return render("decision.html", view=decision_view(decision), hidden=hidden, csrf=csrf)
 
 
 __all__ = ["CSP", "CSS", "join_lines", "page", "render", "render_decision"]

@@ -38,17 +38,31 @@ Every API error has one JSON shape, :meth:`ScrError.to_dict
 ``input_error``           400     the body or the query is not a valid fact set (FastAPI's
                                   own 422 validation errors are converted to this)
 ``unauthorized``          401     a token is required and the request has none or a wrong one
-``forbidden``             403     a cross-site POST (Origin differs from Host), or a Host
-                                  header the server does not answer to
+``forbidden``             403     a cross-site request (``Sec-Fetch-Site: cross-site``, or a
+                                  POST whose Origin is not the server's scheme, host and
+                                  port), a form post without its page's CSRF token, or a
+                                  Host header the server does not answer to
 ``edition_not_found``     404     an unknown edition or edition version
 ``not_found``             404     no such path
 ``method_not_allowed``    405     the path exists but not with that method
 ``request_too_large``     413     the body is over :data:`MAX_BODY` bytes (counted while
                                   reading, whatever Content-Length says)
+``unsupported_media_type``415     ``/v1/evaluate`` without ``Content-Type: application/json``,
+                                  or a form path sent anything but a form
 ``engine_error``          500     the rule engine failed; nothing was decided
 ``log_error``             500     the decision could not be recorded in the decision log
 ``criteria_error``        500     a shipped criteria file is not valid
 ========================  ======  =====================================================
+
+Cross-site requests
+-------------------
+A web page elsewhere must not be able to make the user's browser decide (and log) a case.
+Every form page carries a CSRF token, signed by the server, in a hidden field and in a cookie
+(HttpOnly, SameSite=Strict); a form post whose field does not match its cookie is refused. The
+API takes only ``application/json`` bodies, which a browser will not send to another site
+without asking it first. Requests marked ``Sec-Fetch-Site: cross-site`` are refused (but for
+following a link to a page), and so are posts whose Origin differs from the server's own in
+scheme, host or port; behind a TLS proxy, name the public address with ``scr serve --origin``.
 
 Tokens
 ------

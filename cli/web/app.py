@@ -23,9 +23,10 @@ from ...parsing import decode, parse_text
 from ..render.html import CSP, render_decision
 from .downloads import case_download, decision_download
 from .errors import ErrorBody, error_response, html_page, status, web_error
-from .forms import check_editions, first, form_options, form_to_data, form_values, login_page, parse_date_option
-from .forms import render_form
-from .guard import SESSION_COOKIE, Guard, same, session_value
+from .forms import check_editions, first, form_options, form_to_data, login_page, media_type, parse_date_option
+from .forms import posted_form, render_form
+from .guard import Guard
+from .tokens import SESSION_COOKIE, same, session_value
 
 #: The largest request body accepted. A fact set is under 2 KiB; the form sends less than that.
 MAX_BODY = 64 * 1024
@@ -36,6 +37,7 @@ _ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorBody, "description": "Bad input (input_error)"},
     401: {"model": ErrorBody, "description": "Missing or wrong token (unauthorized)"},
     413: {"model": ErrorBody, "description": f"Body over {MAX_BODY} bytes (request_too_large)"},
+    415: {"model": ErrorBody, "description": "A body that is not application/json (unsupported_media_type)"},
     500: {"model": ErrorBody, "description": "The engine or the decision log failed (engine_error, log_error)"},
 }
 
@@ -61,21 +63,18 @@ def _validation_problems(error: RequestValidationError) -> list[Problem]:
     return problems
 
 
-def _form_page(values: dict[str, list[str]] | None = None, error: ScrError | None = None) -> Response:
-    if error is None:
-        return html_page("Case facts", render_form(values))
-    return html_page("Please check the answers", render_form(values, error), status=status(error))
-
-
 def create_app(token: str | None = None, log_path: str | None = None, *,
-               allowed_hosts: Iterable[str] | None = None, max_body: int = MAX_BODY) -> FastAPI:
+               allowed_hosts: Iterable[str] | None = None, max_body: int = MAX_BODY,
+               origins: Iterable[str] = ()) -> FastAPI:
     """The web form and the API.
 
     ``token``: every request must carry it (see the package documentation). ``log_path``:
     every decision made by ``POST /v1/evaluate`` and ``POST /decide`` is appended to this
     decision log (the downloads re-evaluate a decision already shown, and are not logged
     again). ``allowed_hosts``: the only Host header names answered (``scr serve`` gives the
-    loopback names when it runs without a token). Nothing else is kept or written.
+    loopback names when it runs without a token). ``origins``: addresses besides the server's
+    own from which browsers may post (``https://scr.example.org`` behind a TLS proxy). Nothing
+    else is kept or written.
     """
     record: Callable[[str, Decision], Any] | None = None
     if log_path:
@@ -91,7 +90,7 @@ def create_app(token: str | None = None, log_path: str | None = None, *,
                     '{"error", "message", "source", "problems": [{"location", "found", "expected", "suggestion"}]}.',
         docs_url=None, redoc_url=None, swagger_ui_oauth2_redirect_url=None,
     )
-    app.add_middleware(Guard, token=token, max_body=max_body, csp=CSP,
+    app.add_middleware(Guard, token=token, max_body=max_body, csp=CSP, origins=tuple(origins),
                        allowed_hosts=frozenset(h.lower() for h in allowed_hosts) if allowed_hosts else None)
 
     async def decide_and_record(facts: Facts, as_of: _dt.date | None, editions: list[str] | None) -> Decision:
@@ -129,34 +128,51 @@ def create_app(token: str | None = None, log_path: str | None = None, *,
 
     # ---- the form ----
 
+    def form_page(request: Request, values: dict[str, list[str]] | None = None,
+                  error: ScrError | None = None) -> Response:
+        body = render_form(values, error, csrf=request.state.csrf)
+        if error is None:
+            return html_page("Case facts", body)
+        return html_page("Please check the answers", body, status=status(error))
+
+    async def decision_of(values: dict[str, list[str]], *, log: bool
+                          ) -> tuple[Decision, _dt.date | None, list[str] | None]:
+        facts = parse_facts(form_to_data(values), "form")
+        as_of, editions = form_options(values)
+        if log:
+            return await decide_and_record(facts, as_of, editions), as_of, editions
+        return await run_in_threadpool(faults.decide, facts, as_of=as_of, editions=editions), as_of, editions
+
     @app.get("/", include_in_schema=False)
-    async def form_page() -> Response:
-        return _form_page()
+    async def blank_form(request: Request) -> Response:
+        return form_page(request)
 
     @app.post("/edit", include_in_schema=False)
     async def edit(request: Request) -> Response:
-        return _form_page(await form_values(request))
+        values, refused = await posted_form(request)
+        return form_page(request, values, refused)
 
     @app.post("/decide", include_in_schema=False)
     async def decide(request: Request) -> Response:
-        values = await form_values(request)
+        values, refused = await posted_form(request)
+        if refused is not None:
+            return form_page(request, values, refused)
         try:
-            facts = parse_facts(form_to_data(values), "form")
-            as_of, editions = form_options(values)
-            decision = await decide_and_record(facts, as_of, editions)
+            decision, _, _ = await decision_of(values, log=True)
         except ScrError as error:
-            return _form_page(values, error)
-        return html_page(f"Decision {decision.case_reference or ''}".strip(), render_decision(decision, values))
+            return form_page(request, values, error)
+        return html_page(f"Decision {decision.case_reference or ''}".strip(),
+                         render_decision(decision, values, csrf=request.state.csrf))
 
     async def download(request: Request, build: Callable[[Decision, _dt.date | None, list[str] | None], Response]
                        ) -> Response:
-        values = await form_values(request)
+        values, refused = await posted_form(request)
+        if refused is not None:
+            return form_page(request, values, refused)
         try:
-            facts = parse_facts(form_to_data(values), "form")
-            as_of, editions = form_options(values)
-            decision = await run_in_threadpool(faults.decide, facts, as_of=as_of, editions=editions)
+            decision, as_of, editions = await decision_of(values, log=False)
         except ScrError as error:
-            return _form_page(values, error)
+            return form_page(request, values, error)
         return build(decision, as_of, editions)
 
     @app.post("/download/case.yaml", include_in_schema=False)
@@ -169,17 +185,22 @@ def create_app(token: str | None = None, log_path: str | None = None, *,
 
     @app.post("/login", include_in_schema=False)
     async def login(request: Request) -> Response:
+        values, refused = await posted_form(request)
+        if refused is not None:
+            return error_response(request.url.path, refused)
         if token is None:
             return RedirectResponse("/", status_code=303)
-        given = first(await form_values(request), "token").strip()
-        if not same(given, token):
-            return login_page(wrong=True)
+        if not same(first(values, "token").strip(), token):
+            return login_page(wrong=True, csrf=request.state.csrf)
         response = RedirectResponse("/", status_code=303)
         response.set_cookie(SESSION_COOKIE, session_value(token), httponly=True, samesite="strict", path="/")
         return response
 
     @app.post("/logout", include_in_schema=False)
-    async def logout() -> Response:
+    async def logout(request: Request) -> Response:
+        _, refused = await posted_form(request)
+        if refused is not None:
+            return error_response(request.url.path, refused)
         response = RedirectResponse("/", status_code=303)
         response.delete_cookie(SESSION_COOKIE, path="/")
         return response
@@ -197,6 +218,12 @@ def create_app(token: str | None = None, log_path: str | None = None, *,
             description="Apply this edition (id or id@version); repeat for several.")] = None,
     ) -> Response:
         """Decide a case: the facts as a JSON object in, the decision out (as `scr check --format json`)."""
+        if media_type(request) != "application/json":
+            found = request.headers.get("content-type")
+            # A browser can send text/plain or a form to another site without asking it first: JSON only.
+            raise web_error("unsupported_media_type", "the request body must be JSON", [Problem(
+                "Content-Type header", repr(found) if found is not None else "none", "application/json",
+                "send the header Content-Type: application/json")])
         unknown = [k for k in request.query_params if k not in EVALUATE_QUERY]
         if unknown:
             raise InputError("the request has query parameters this endpoint does not read", [Problem(

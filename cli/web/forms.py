@@ -18,10 +18,15 @@ from ...errors import EditionNotFound, InputError, Problem, ScrError
 from ...facts import DATE_FACTS, FACT_NAMES, GROUPS, Facts, allowed_values, fact_text, label
 from ..render.html import render, sentence
 from ..render.view import period_words
-from .errors import html_page
+from .errors import html_page, web_error
+from .tokens import same
 
 #: The form fields that are not facts.
 OPTION_FIELDS = ("as_of", "edition")
+#: The hidden field holding the page's CSRF token.
+CSRF_FIELD = "csrf"
+#: The bodies a form post may have.
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 _INT_FACTS = frozenset(n for n, f in Facts.model_fields.items()
                        if int in get_args(f.annotation) and n not in DATE_FACTS)
@@ -105,6 +110,33 @@ async def form_values(request: Request) -> dict[str, list[str]]:
     for key, value in form.multi_items():
         values.setdefault(key, []).append(value if isinstance(value, str) else "")
     return values
+
+
+def media_type(request: Request) -> str:
+    """The body's media type, without parameters (``application/json; charset=utf-8`` -> ``application/json``)."""
+    return request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+
+
+async def posted_form(request: Request) -> tuple[dict[str, list[str]], ScrError | None]:
+    """The fields a form post sent (without its CSRF token), and why it is refused, if it is.
+
+    Refused: a body that is not a form (a JSON body sent here is not an empty case), and a post
+    whose token does not match the one the guard keeps in the cookie, that is, one not sent from
+    a page of this server (see :class:`~scr_eligibility.cli.web.guard.Guard`).
+    """
+    if media_type(request) not in FORM_TYPES:
+        found = request.headers.get("content-type")
+        return {}, web_error("unsupported_media_type", "the form was sent in a form this server does not read", [
+            Problem("Content-Type header", repr(found) if found is not None else "none",
+                    "application/x-www-form-urlencoded, as the form sends it", "send the form from its page")])
+    values = await form_values(request)
+    sent = values.pop(CSRF_FIELD, [])
+    if len(sent) != 1 or not same(sent[0], request.state.csrf):
+        found = "no token" if not sent else "a token that does not match" if len(sent) == 1 else f"{len(sent)} tokens"
+        return values, web_error("forbidden", "the form was not sent from this server's own page", [Problem(
+            CSRF_FIELD, found, "the token of the page this server showed",
+            "send the answers again from this page (a form older than the server's last start has a stale token)")])
+    return values, None
 
 
 def first(values: Mapping[str, list[str]], name: str) -> str:
@@ -209,15 +241,19 @@ def form_view(values: Mapping[str, list[str]] | None = None, error: ScrError | N
     )
 
 
-def render_form(values: Mapping[str, list[str]] | None = None, error: ScrError | None = None) -> str:
-    """The form page's body, generated from the Facts model; with ``error``, its problems beside the fields."""
-    return render("form.html", form=form_view(values, error))
+def render_form(values: Mapping[str, list[str]] | None = None, error: ScrError | None = None, *, csrf: str) -> str:
+    """The form page's body, generated from the Facts model; with ``error``, its problems beside the fields.
+
+    ``csrf``: the token the page's form sends back (the guard's, from the request's state).
+    """
+    return render("form.html", form=form_view(values, error), csrf=csrf)
 
 
-def login_page(wrong: bool) -> Response:
+def login_page(wrong: bool, csrf: str) -> Response:
     """The page asking for the token (401); ``wrong``: the one given did not match."""
-    return html_page("Access token", render("login.html", wrong=wrong), status=401)
+    return html_page("Access token", render("login.html", wrong=wrong, csrf=csrf), status=401)
 
 
-__all__ = ["OPTION_FIELDS", "FormView", "QuestionView", "check_editions", "form_options", "form_to_data",
-           "form_values", "form_view", "login_page", "parse_date_option", "render_form"]
+__all__ = ["CSRF_FIELD", "FORM_TYPES", "OPTION_FIELDS", "FormView", "QuestionView", "check_editions", "form_options",
+           "form_to_data", "form_values", "form_view", "login_page", "media_type", "parse_date_option", "posted_form",
+           "render_form"]

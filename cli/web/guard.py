@@ -1,9 +1,8 @@
-"""The guard: host, origin, token and body size, checked before any route sees a request."""
+"""The guard: host, cross-site requests, token and body size, checked before any route sees a request."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from fastapi import Request
@@ -13,20 +12,33 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ...errors import Problem, ScrError
 from .errors import error_response, is_api, web_error
 from .forms import login_page
+from .tokens import CSRF_COOKIE, SESSION_COOKIE, CsrfTokens, same, session_value
 
-#: The form's cookie: an HMAC of the token, never the token itself.
-SESSION_COOKIE = "scr_session"
-_SESSION_CONTEXT = b"scr-eligibility form session v1"
-
-
-def session_value(token: str) -> str:
-    """What the form's cookie holds: an HMAC of the token, so the cookie never carries the token itself."""
-    return hmac.new(token.encode("utf-8"), _SESSION_CONTEXT, hashlib.sha256).hexdigest()
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
-def same(a: str, b: str) -> bool:
-    """``a == b`` in constant time."""
-    return hmac.compare_digest(a.encode("utf-8", "surrogateescape"), b.encode("utf-8", "surrogateescape"))
+def origin_of(scheme: str, netloc: str) -> tuple[str, str, int] | None:
+    """``(scheme, host, port)`` of an address, the port filled in from the scheme; None if it has none."""
+    try:
+        parts = urlsplit(f"//{netloc}")
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = scheme.lower()
+    if not parts.hostname or scheme not in _DEFAULT_PORTS:
+        return None
+    return scheme, parts.hostname.lower(), port if port is not None else _DEFAULT_PORTS[scheme]
+
+
+def _parse_origin(origin: str) -> tuple[str, str, int] | None:
+    """An Origin header (``http://127.0.0.1:8000``) as ``(scheme, host, port)``; None for ``null`` or garbage."""
+    try:
+        parts = urlsplit(origin.strip())
+    except ValueError:
+        return None
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        return None
+    return origin_of(parts.scheme, parts.netloc)
 
 
 def host_name(host: str) -> str:
@@ -42,8 +54,14 @@ class Guard:
 
     * Host: when ``allowed_hosts`` is given (``scr serve`` on loopback without a token), any
       other Host header is refused, so a web page cannot reach the server by DNS rebinding.
-    * Origin: a POST from another origin is refused, so a web page cannot submit the form or
-      the API from the user's browser (browsers always send Origin on a cross-origin POST).
+    * Cross-site requests: ``Sec-Fetch-Site: cross-site`` is refused, except a top-level
+      navigation to a page (a link to the form from elsewhere); a POST whose Origin is not this
+      server's own (scheme, host and port) or one of ``origins`` is refused. Browsers send
+      both on a cross-site POST; the form's CSRF token (checked by the routes) does not rely
+      on either.
+    * CSRF: a form page gets a signed token, in a cookie (HttpOnly, SameSite=Strict) and in the
+      request's state for the page's hidden field; the routes refuse a form post whose field
+      does not match the cookie (double submit).
     * Token: with a token, every request but the login page must carry it.
     * Body: read with a cap of ``max_body`` bytes whatever Content-Length says, then handed on.
     * Headers: every response gets a Content-Security-Policy and is marked not to be cached,
@@ -51,21 +69,29 @@ class Guard:
     """
 
     def __init__(self, app: ASGIApp, *, token: str | None, max_body: int, allowed_hosts: frozenset[str] | None,
-                 csp: str):
+                 csp: str, origins: Iterable[str] = ()):
         self.app = app
         self.token = token
         self.session = session_value(token) if token else None
         self.max_body = max_body
         self.allowed_hosts = allowed_hosts
         self.csp = csp
+        self.csrf = CsrfTokens(token)
+        self.origins = frozenset(o for o in (_parse_origin(origin) for origin in origins) if o is not None)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        send = self._with_headers(send)
         request = Request(scope)
         path = scope["path"]
+        new_csrf = None
+        if not is_api(path):
+            cookie = request.cookies.get(CSRF_COOKIE, "")
+            if not self.csrf.valid(cookie):
+                cookie = new_csrf = self.csrf.issue()
+            scope.setdefault("state", {})["csrf"] = cookie
+        send = self._with_headers(send, new_csrf)
         refusal = self._refusal(request)
         if refusal is not None:
             await refusal(scope, receive, send)
@@ -108,11 +134,17 @@ class Guard:
             return error_response(path, web_error("forbidden", "this server does not answer to that host name", [
                 Problem("Host header", repr(host), "one of " + ", ".join(sorted(self.allowed_hosts)),
                         "open the address scr serve printed")]))
-        if request.method not in ("GET", "HEAD", "OPTIONS"):
+        safe = request.method in ("GET", "HEAD", "OPTIONS")
+        site = request.headers.get("sec-fetch-site")
+        if site == "cross-site" and not (safe and request.headers.get("sec-fetch-mode") == "navigate"):
+            return error_response(path, web_error("forbidden", "a request from another web site was refused", [
+                Problem("Sec-Fetch-Site header", repr(site), "same-origin, same-site or none",
+                        "open the form from the address scr serve printed")]))
+        if not safe:
             origin = request.headers.get("origin")
-            if origin is not None and (origin == "null" or urlsplit(origin).netloc.lower() != host.lower()):
+            if origin is not None and not self._own_origin(origin, request.url.scheme, host):
                 return error_response(path, web_error("forbidden", "a request from another web site was refused", [
-                    Problem("Origin header", repr(origin), f"this server's own address (http://{host})",
+                    Problem("Origin header", repr(origin), f"this server's own address ({request.url.scheme}://{host})",
                             "submit the form from the page this server shows")]))
         if self.token is None or path == "/login":
             return None
@@ -124,16 +156,25 @@ class Guard:
         elif not is_api(path) and same(request.cookies.get(SESSION_COOKIE, ""), self.session or ""):
             return None
         if not is_api(path):
-            return login_page(wrong=header is not None or SESSION_COOKIE in request.cookies)
+            return login_page(wrong=header is not None or SESSION_COOKIE in request.cookies, csrf=request.state.csrf)
         found = "no Authorization header" if header is None else "a token that does not match"
         return error_response(path, web_error("unauthorized", "this server needs a token", [Problem(
             "Authorization header", found, "Bearer TOKEN, the token the server was started with",
             "send the header Authorization: Bearer TOKEN")]), headers={"WWW-Authenticate": "Bearer"})
 
-    def _with_headers(self, send: Send) -> Send:
+    def _own_origin(self, origin: str, scheme: str, host: str) -> bool:
+        """Whether ``origin`` is this server's (scheme, host and port compared) or one it was told to accept."""
+        given = _parse_origin(origin)
+        return given is not None and (given == origin_of(scheme, host) or given in self.origins)
+
+    def _with_headers(self, send: Send, csrf: str | None) -> Send:
+        cookie = f"{CSRF_COOKIE}={csrf}; Path=/; HttpOnly; SameSite=Strict".encode("ascii") if csrf else None
+
         async def wrapped(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
+                if cookie is not None:
+                    headers.append((b"set-cookie", cookie))
                 present = {k.lower() for k, _ in headers}
                 for key, value in ((b"content-security-policy", self.csp.encode()),
                                    (b"cache-control", b"no-store"),
@@ -147,4 +188,4 @@ class Guard:
         return wrapped
 
 
-__all__ = ["SESSION_COOKIE", "Guard", "host_name", "same", "session_value"]
+__all__ = ["Guard", "host_name", "origin_of"]
