@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import html
 import json
 import re
 import socket
+import threading
 import warnings
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
@@ -639,6 +642,120 @@ def test_serve_refuses_an_origin_that_is_not_one(origin: str, no_binding: None, 
     result = CliRunner().invoke(main, ["serve", "--origin", origin])
     assert result.exit_code == 2 and "--origin" in result.output
     assert no_serving == []
+
+
+# ---- work off the event loop, bounded ----------------------------------------------------------
+
+class _Gate:
+    """A stand-in for the engine that holds every evaluation until released, counting how many run at once."""
+
+    def __init__(self, real: Any = evaluate) -> None:
+        self.real = real
+        self.release = threading.Event()
+        self.lock = threading.Lock()
+        self.running = self.most = self.entered = 0
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        with self.lock:
+            self.entered += 1
+            self.running += 1
+            self.most = max(self.most, self.running)
+        try:
+            self.release.wait(timeout=30)  # bounded: a loop that never comes back fails the test, not the run
+            return self.real(*args, **kwargs)
+        finally:
+            with self.lock:
+                self.running -= 1
+
+
+async def _until(condition: Any) -> None:
+    for _ in range(3000):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the condition never held")
+
+
+@pytest.mark.parametrize("held", ["validation", "evaluation"])
+def test_a_slow_request_never_delays_get_editions(monkeypatch: pytest.MonkeyPatch, held: str) -> None:
+    """While a request is held in validation or in the engine, GET /v1/editions (and the form) are answered.
+
+    Both run in worker threads: on the event loop, the held request would stop every other
+    until it returned (validation used to run there).
+    """
+    from scr_eligibility.cli.web import app as app_module
+
+    if held == "evaluation":
+        gate = _Gate()
+        monkeypatch.setattr("scr_eligibility.engine.faults.evaluate", gate)
+    else:
+        gate = _Gate(app_module.parse_facts)
+        monkeypatch.setattr(app_module, "parse_facts", gate)
+
+    async def scenario() -> tuple[int, int, bool, int]:
+        transport = httpx.ASGITransport(app=web.create_app())
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            slow = asyncio.create_task(http.post("/v1/evaluate", json=DIED))
+            await _until(lambda: gate.entered == 1)
+            editions = await asyncio.wait_for(http.get("/v1/editions"), 60)
+            form = await asyncio.wait_for(http.get("/"), 60)
+            still_held = gate.running == 1
+            gate.release.set()
+            return editions.status_code, form.status_code, still_held, (await slow).status_code
+
+    assert asyncio.run(scenario()) == (200, 200, True, 200)
+
+
+def test_evaluations_beyond_the_limit_wait_their_turn_and_beyond_the_queue_are_refused(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """At most max_evaluations run at once; max_waiting more wait; the next gets 503 server_busy at once."""
+    gate = _Gate()
+    monkeypatch.setattr("scr_eligibility.engine.faults.evaluate", gate)
+
+    async def scenario() -> tuple[list[int], int, int]:
+        app = web.create_app(max_evaluations=2, max_waiting=1)
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as http:
+            held = [asyncio.create_task(http.post("/v1/evaluate", json=DIED)) for _ in range(3)]
+            await _until(lambda: gate.entered == 2)
+            await asyncio.sleep(0.2)  # give the third request every chance to start too, if it could
+            entered = gate.entered
+            busy = await asyncio.wait_for(http.post("/v1/evaluate", json=DIED), 60)
+            gate.release.set()
+            return [r.status_code for r in await asyncio.gather(*held)], entered, busy.status_code
+
+    statuses, entered, busy = asyncio.run(scenario())
+    assert statuses == [200, 200, 200] and entered == 2 and busy == 503 and gate.most == 2
+    assert web.limits.MAX_EVALUATIONS >= 1 and web.limits.MAX_WAITING >= 1  # the documented defaults
+
+
+def test_a_request_body_that_arrives_too_slowly_times_out() -> None:
+    """A body still incomplete after body_timeout seconds gets 408 request_timeout instead of holding the server."""
+    app = web.create_app(body_timeout=0.2)
+    sent: list[dict[str, Any]] = []
+
+    async def scenario() -> None:
+        chunks = [{"type": "http.request", "body": b'{"outcome": ', "more_body": True}]
+
+        async def receive() -> dict[str, Any]:
+            if chunks:
+                return chunks.pop()
+            await asyncio.sleep(3600)  # the rest never comes
+            raise AssertionError("unreachable")
+
+        async def send(message: dict[str, Any]) -> None:
+            sent.append(message)
+
+        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
+                 "scheme": "http", "path": "/v1/evaluate", "raw_path": b"/v1/evaluate", "query_string": b"",
+                 "root_path": "", "server": ("testserver", 80), "client": ("127.0.0.1", 1234),
+                 "headers": [(b"host", b"testserver"), (b"content-type", b"application/json"),
+                             (b"content-length", b"100")]}
+        await asyncio.wait_for(app(scope, receive, send), 60)
+
+    asyncio.run(scenario())
+    assert sent[0]["type"] == "http.response.start" and sent[0]["status"] == 408
+    body = json.loads(b"".join(m.get("body", b"") for m in sent[1:]))
+    assert body["error"] == "request_timeout" and body["problems"][0]["location"] == "body"
 
 
 # ---- the decision log --------------------------------------------------------------------------

@@ -47,8 +47,11 @@ Every API error has one JSON shape, :meth:`ScrError.to_dict
 ``method_not_allowed``    405     the path exists but not with that method
 ``request_too_large``     413     the body is over :data:`MAX_BODY` bytes (counted while
                                   reading, whatever Content-Length says)
+``request_timeout``       408     the body did not arrive within :data:`.limits.BODY_TIMEOUT`
+                                  seconds
 ``unsupported_media_type``415     ``/v1/evaluate`` without ``Content-Type: application/json``,
                                   or a form path sent anything but a form
+``server_busy``           503     more requests in progress than :mod:`.limits` allows
 ``engine_error``          500     the rule engine failed; nothing was decided
 ``log_error``             500     the decision could not be recorded in the decision log
 ``criteria_error``        500     a shipped criteria file is not valid
@@ -70,11 +73,19 @@ With a token, every request must carry it: the API in the header ``Authorization
 TOKEN``; the form asks for it once (``POST /login``) and keeps, in an HttpOnly SameSite=Strict
 cookie, an HMAC of it (not the token itself), so no session is kept on the server either.
 
+Work and limits
+---------------
+Validation, evaluation, recording and the decision page run in worker threads, never on the
+event loop, at most :data:`.limits.MAX_EVALUATIONS` (4) at once, with up to
+:data:`.limits.MAX_WAITING` (64) more waiting their turn; a request body must arrive within
+:data:`.limits.BODY_TIMEOUT` (10) seconds. ``bench/load.py`` measures the server under load.
+
 The modules
 -----------
 :mod:`.app` (the routes), :mod:`.guard` (host, origin, token and body size, before routing),
 :mod:`.forms` (the form page, and the fields it sends as facts), :mod:`.downloads` (the case
-file and the decision), :mod:`.errors` (the error shape and the error page).
+file and the decision), :mod:`.errors` (the error shape and the error page), :mod:`.tokens`
+(the session proof and the CSRF tokens), :mod:`.limits` (work off the event loop, bounded).
 """
 
 from __future__ import annotations

@@ -10,7 +10,6 @@ from typing import Annotated, Any
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..._version import __version__
@@ -26,6 +25,7 @@ from .errors import ErrorBody, error_response, html_page, status, web_error
 from .forms import check_editions, first, form_options, form_to_data, login_page, media_type, parse_date_option
 from .forms import posted_form, render_form
 from .guard import Guard
+from .limits import BODY_TIMEOUT, MAX_EVALUATIONS, MAX_WAITING, Evaluations
 from .tokens import SESSION_COOKIE, same, session_value
 
 #: The largest request body accepted. A fact set is under 2 KiB; the form sends less than that.
@@ -38,6 +38,7 @@ _ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorBody, "description": "Missing or wrong token (unauthorized)"},
     413: {"model": ErrorBody, "description": f"Body over {MAX_BODY} bytes (request_too_large)"},
     415: {"model": ErrorBody, "description": "A body that is not application/json (unsupported_media_type)"},
+    503: {"model": ErrorBody, "description": "Too many requests in progress (server_busy)"},
     500: {"model": ErrorBody, "description": "The engine or the decision log failed (engine_error, log_error)"},
 }
 
@@ -65,7 +66,8 @@ def _validation_problems(error: RequestValidationError) -> list[Problem]:
 
 def create_app(token: str | None = None, log_path: str | None = None, *,
                allowed_hosts: Iterable[str] | None = None, max_body: int = MAX_BODY,
-               origins: Iterable[str] = ()) -> FastAPI:
+               origins: Iterable[str] = (), max_evaluations: int = MAX_EVALUATIONS,
+               max_waiting: int = MAX_WAITING, body_timeout: float = BODY_TIMEOUT) -> FastAPI:
     """The web form and the API.
 
     ``token``: every request must carry it (see the package documentation). ``log_path``:
@@ -73,8 +75,9 @@ def create_app(token: str | None = None, log_path: str | None = None, *,
     decision log (the downloads re-evaluate a decision already shown, and are not logged
     again). ``allowed_hosts``: the only Host header names answered (``scr serve`` gives the
     loopback names when it runs without a token). ``origins``: addresses besides the server's
-    own from which browsers may post (``https://scr.example.org`` behind a TLS proxy). Nothing
-    else is kept or written.
+    own from which browsers may post (``https://scr.example.org`` behind a TLS proxy).
+    ``max_evaluations``, ``max_waiting``, ``body_timeout``: see :mod:`.limits`. Nothing else is
+    kept or written.
     """
     record: Callable[[str, Decision], Any] | None = None
     if log_path:
@@ -91,13 +94,31 @@ def create_app(token: str | None = None, log_path: str | None = None, *,
         docs_url=None, redoc_url=None, swagger_ui_oauth2_redirect_url=None,
     )
     app.add_middleware(Guard, token=token, max_body=max_body, csp=CSP, origins=tuple(origins),
+                       body_timeout=body_timeout,
                        allowed_hosts=frozenset(h.lower() for h in allowed_hosts) if allowed_hosts else None)
+    work = Evaluations(max_evaluations, max_waiting)
 
-    async def decide_and_record(facts: Facts, as_of: _dt.date | None, editions: list[str] | None) -> Decision:
-        decision = await run_in_threadpool(faults.decide, facts, as_of=as_of, editions=editions)
-        if record is not None and log_path:
-            await run_in_threadpool(record, log_path, decision)
+    # The functions below run in a worker thread (work.run), never on the event loop.
+
+    def decided(facts: Any, as_of: _dt.date | None, editions: list[str] | None, log: bool) -> Decision:
+        decision = faults.decide(facts, as_of=as_of, editions=editions)
+        if log and record is not None and log_path:
+            record(log_path, decision)
         return decision
+
+    def from_form(values: dict[str, list[str]], log: bool) -> tuple[Decision, _dt.date | None, list[str] | None]:
+        facts = parse_facts(form_to_data(values), "form")
+        as_of, editions = form_options(values)
+        return decided(facts, as_of, editions, log), as_of, editions
+
+    def decision_page(values: dict[str, list[str]], csrf: str) -> Response:
+        decision, _, _ = from_form(values, log=True)
+        title = f"Decision {decision.case_reference or ''}".strip()
+        return html_page(title, render_decision(decision, values, csrf=csrf))
+
+    def from_json(body: bytes, as_of: _dt.date | None, editions: list[str] | None) -> Response:
+        facts = parse_facts(parse_text(decode(body, "request"), "request", "json"), "request")
+        return JSONResponse(decided(facts, as_of, editions, log=True).model_dump(mode="json"))
 
     @app.exception_handler(ScrError)
     async def scr_error(request: Request, error: ScrError) -> Response:
@@ -135,14 +156,6 @@ def create_app(token: str | None = None, log_path: str | None = None, *,
             return html_page("Case facts", body)
         return html_page("Please check the answers", body, status=status(error))
 
-    async def decision_of(values: dict[str, list[str]], *, log: bool
-                          ) -> tuple[Decision, _dt.date | None, list[str] | None]:
-        facts = parse_facts(form_to_data(values), "form")
-        as_of, editions = form_options(values)
-        if log:
-            return await decide_and_record(facts, as_of, editions), as_of, editions
-        return await run_in_threadpool(faults.decide, facts, as_of=as_of, editions=editions), as_of, editions
-
     @app.get("/", include_in_schema=False)
     async def blank_form(request: Request) -> Response:
         return form_page(request)
@@ -158,11 +171,9 @@ def create_app(token: str | None = None, log_path: str | None = None, *,
         if refused is not None:
             return form_page(request, values, refused)
         try:
-            decision, _, _ = await decision_of(values, log=True)
+            return await work.run(decision_page, values, request.state.csrf)
         except ScrError as error:
             return form_page(request, values, error)
-        return html_page(f"Decision {decision.case_reference or ''}".strip(),
-                         render_decision(decision, values, csrf=request.state.csrf))
 
     async def download(request: Request, build: Callable[[Decision, _dt.date | None, list[str] | None], Response]
                        ) -> Response:
@@ -170,7 +181,7 @@ def create_app(token: str | None = None, log_path: str | None = None, *,
         if refused is not None:
             return form_page(request, values, refused)
         try:
-            decision, as_of, editions = await decision_of(values, log=False)
+            decision, as_of, editions = await work.run(from_form, values, log=False)
         except ScrError as error:
             return form_page(request, values, error)
         return build(decision, as_of, editions)
@@ -232,10 +243,7 @@ def create_app(token: str | None = None, log_path: str | None = None, *,
                 for k in unknown], "request")
         options_as_of = parse_date_option(as_of, "as_of") if as_of is not None and as_of.strip() else None
         editions = check_editions(edition or [], "edition") or None
-        text = decode(await request.body(), "request")
-        facts = parse_facts(parse_text(text, "request", "json"), "request")
-        decision = await decide_and_record(facts, options_as_of, editions)
-        return JSONResponse(decision.model_dump(mode="json"))
+        return await work.run(from_json, await request.body(), options_as_of, editions)
 
     @app.get("/v1/editions", tags=["describe"], responses={400: _ERROR_RESPONSES[400], 401: _ERROR_RESPONSES[401]})
     async def editions_endpoint(

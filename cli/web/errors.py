@@ -13,6 +13,7 @@ from ..render.html import page, render
 HTML_PATHS = frozenset({"/", "/decide", "/edit", "/login", "/logout", "/download/case.yaml", "/download/decision.json"})
 _STATUS_OF_KIND = {"input_error": 400, "unauthorized": 401, "forbidden": 403, "edition_not_found": 404,
                    "not_found": 404, "method_not_allowed": 405, "request_too_large": 413, "unsupported_media_type": 415,
+                   "request_timeout": 408, "server_busy": 503,
                    "engine_error": 500, "log_error": 500, "criteria_error": 500}
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
+import anyio
 from fastapi import Request
 from fastapi.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -12,6 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ...errors import Problem, ScrError
 from .errors import error_response, is_api, web_error
 from .forms import login_page
+from .limits import BODY_TIMEOUT
 from .tokens import CSRF_COOKIE, SESSION_COOKIE, CsrfTokens, same, session_value
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -63,13 +65,14 @@ class Guard:
       request's state for the page's hidden field; the routes refuse a form post whose field
       does not match the cookie (double submit).
     * Token: with a token, every request but the login page must carry it.
-    * Body: read with a cap of ``max_body`` bytes whatever Content-Length says, then handed on.
+    * Body: read with a cap of ``max_body`` bytes whatever Content-Length says, and within
+      ``body_timeout`` seconds (408 after), then handed on.
     * Headers: every response gets a Content-Security-Policy and is marked not to be cached,
       because pages and downloads hold case facts.
     """
 
     def __init__(self, app: ASGIApp, *, token: str | None, max_body: int, allowed_hosts: frozenset[str] | None,
-                 csp: str, origins: Iterable[str] = ()):
+                 csp: str, origins: Iterable[str] = (), body_timeout: float = BODY_TIMEOUT):
         self.app = app
         self.token = token
         self.session = session_value(token) if token else None
@@ -77,6 +80,7 @@ class Guard:
         self.allowed_hosts = allowed_hosts
         self.csp = csp
         self.csrf = CsrfTokens(token)
+        self.body_timeout = body_timeout
         self.origins = frozenset(o for o in (_parse_origin(origin) for origin in origins) if o is not None)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -101,16 +105,26 @@ class Guard:
         if length is not None and length.strip().isdigit() and int(length) > self.max_body:
             await error_response(path, self._too_large(int(length)))(scope, receive, send)
             return
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            body += message.get("body", b"")
-            if len(body) > self.max_body:
-                await error_response(path, self._too_large(None))(scope, receive, send)
-                return
-            if not message.get("more_body", False):
-                break
+        try:
+            # The whole body within the time limit: a client trickling a byte at a time must not hold a
+            # connection (and its buffer) for hours.
+            with anyio.fail_after(self.body_timeout):
+                while True:
+                    message = await receive()
+                    if message["type"] == "http.disconnect":
+                        return
+                    body += message.get("body", b"")
+                    if len(body) > self.max_body:
+                        await error_response(path, self._too_large(None))(scope, receive, send)
+                        return
+                    if not message.get("more_body", False):
+                        break
+        except TimeoutError:
+            await error_response(path, web_error("request_timeout", "the request body came too slowly", [Problem(
+                "body", f"{len(body):,} bytes in {self.body_timeout:g} seconds",
+                f"the whole body within {self.body_timeout:g} seconds", "send the request again")]))(
+                scope, receive, send)
+            return
         replayed = False
 
         async def replay() -> Message:
