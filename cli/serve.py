@@ -101,8 +101,8 @@ def serve(host: str, port: int, token: str | None, log_path: str | None, origins
     if log_path:
         from ..engine.log import DecisionLog
 
-        # Open (or create) the log now: one that cannot be written used to surface only as a
-        # server error on every decision, after the server had said it was serving.
+        # Open (or create) the log before serving, so a log that cannot be written stops the start
+        # rather than failing every decision after the server has said it is serving.
         DecisionLog(log_path)
     from .web import create_app
 
