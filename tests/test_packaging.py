@@ -114,7 +114,7 @@ def test_the_installed_wheel_serves_the_form_from_its_templates(installed: Path,
             "from scr_eligibility.cli import web; import scr_eligibility.cli.render.html as h; "
             "c = TestClient(web.create_app()); form = c.get('/'); "
             "page = c.post('/decide', data={'outcome': 'died', 'abuse_or_neglect': 'known', 'age': '10', "
-            "'awareness_date': '2017-05-02'}); "
+            "'awareness_date': '2017-05-02', 'csrf': c.cookies['scr_csrf']}); "
             "print(h.__file__, form.status_code, page.status_code, 'SCR required' in page.text, "
             "h.CSS in form.text)")
     result = _run_with(installed, code, tmp_path)
