@@ -2,12 +2,12 @@
 
 Starts a real `scr serve` (once without a decision log, once with `--log` in a temporary
 folder), then runs CLIENTS threads, each with its own keep-alive connection, sending REQUESTS
-requests each: first to a trivial endpoint (`GET /v1/editions`), then `POST /v1/evaluate` with
-the shipped examples in turn. It prints, per run, the rate (requests per second, wall clock),
+requests each to a trivial endpoint (`GET /v1/editions`) and to `POST /v1/evaluate` with the
+shipped examples in turn, in alternating rounds. It prints, per run, the rate (requests per second, wall clock),
 the median and 99th-percentile latency, and each as a ratio to the trivial endpoint measured in
 the same run, so the figures carry over between machines.
 
-    python bench/load.py [--clients 16] [--requests 150]
+    python bench/load.py [--clients 16] [--requests 150] [--rounds 5]
 """
 
 from __future__ import annotations
@@ -96,26 +96,37 @@ def _client(port: int, requests: int, body: list[bytes] | None, offset: int, out
         connection.close()
 
 
-def load(port: int, clients: int, requests: int, body: list[bytes] | None) -> tuple[float, float, float, int]:
-    """``(rate, p50, p99, failures)``: CLIENTS threads sending REQUESTS requests each, all at once."""
-    latencies: list[float] = []
-    failures: list[int] = []
-    threads = [threading.Thread(target=_client, args=(port, requests, body, n * 7, latencies, failures))
+class Tally:
+    """Latencies, wall time and failures of one endpoint, summed over rounds."""
+
+    def __init__(self) -> None:
+        self.latencies: list[float] = []
+        self.failures: list[int] = []
+        self.wall = 0.0
+
+    def figures(self) -> tuple[float, float, float, int]:
+        """``(rate, p50, p99, failures)``."""
+        cuts = statistics.quantiles(self.latencies, n=100)
+        return len(self.latencies) / self.wall, statistics.median(self.latencies), cuts[98], len(self.failures)
+
+
+def load(port: int, clients: int, requests: int, body: list[bytes] | None, tally: Tally) -> None:
+    """CLIENTS threads sending REQUESTS requests each, all at once, counted into ``tally``."""
+    threads = [threading.Thread(target=_client, args=(port, requests, body, n * 7, tally.latencies, tally.failures))
                for n in range(clients)]
     start = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    wall = time.perf_counter() - start
-    cuts = statistics.quantiles(latencies, n=100)
-    return len(latencies) / wall, statistics.median(latencies), cuts[98], len(failures)
+    tally.wall += time.perf_counter() - start
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--requests", type=int, default=150, help="requests per client and endpoint")
+    parser.add_argument("--rounds", type=int, default=5, help="alternating rounds the requests are split into")
     options = parser.parse_args()
     bodies = _bodies()
     before = os.getloadavg()[0]
@@ -123,10 +134,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         for label, log in (("no log", None), ("--log", Path(folder) / "decisions.sqlite")):
             with serving(log) as port:
-                load(port, 2, 20, None)  # warm up: the editions, the rulesets, the connection path
-                load(port, 2, 20, bodies)
-                trivial = load(port, options.clients, options.requests, None)
-                evaluated = load(port, options.clients, options.requests, bodies)
+                load(port, 2, 20, None, Tally())  # warm up: the editions, the rulesets, the connection path
+                load(port, 2, 20, bodies, Tally())
+                trivial_tally, evaluated_tally = Tally(), Tally()
+                # Rounds alternate the two endpoints, so a change in the machine's load touches both alike.
+                for _ in range(options.rounds):
+                    load(port, options.clients, options.requests // options.rounds, None, trivial_tally)
+                    load(port, options.clients, options.requests // options.rounds, bodies, evaluated_tally)
+            trivial, evaluated = trivial_tally.figures(), evaluated_tally.figures()
             for endpoint, (rate, p50, p99, failed) in (("GET /v1/editions", trivial),
                                                        ("POST /v1/evaluate", evaluated)):
                 rows.append([label, endpoint, f"{rate:,.0f}", f"{p50 * 1000:.1f}", f"{p99 * 1000:.1f}",
