@@ -9,15 +9,16 @@ running decision after every answer.
 from __future__ import annotations
 
 import datetime as _dt
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
 import click
-import yaml
 
 from ..dates import DATE_FORMATS, EXAMPLE, parse_date
 from ..errors import ScrError
-from ..facts import FACT_NAMES, Facts, age_on, label, parse_facts
+from ..facts import Facts, age_on, label, parse_facts
 from .params import DATE
 
 #: What a user may type for "I don't know".
@@ -146,6 +147,20 @@ def _ask_one(number: int, question: Any, answers: dict[str, Any], options: dict[
         return decision
 
 
+def _write_private(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` owner-only (0600) whatever the umask: the facts and the decision hold a case."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0), 0o600)
+    try:
+        if stat.S_ISREG(os.fstat(fd).st_mode):
+            os.fchmod(fd, 0o600)  # a umask can only take bits away, and a file overwritten keeps its mode
+        out = os.fdopen(fd, "w", encoding="utf-8")
+    except BaseException:
+        os.close(fd)
+        raise
+    with out:
+        out.write(text)
+
+
 def _save(prompt: str, write: Any, saved: list[str]) -> None:
     """Offer to save; an empty answer (or n) saves nothing. A file that exists is overwritten only if confirmed."""
     while True:
@@ -160,7 +175,7 @@ def _save(prompt: str, write: Any, saved: list[str]) -> None:
             except (click.Abort, EOFError, KeyboardInterrupt):
                 raise _Stop() from None
         try:
-            path.write_text(write(), encoding="utf-8")
+            _write_private(path, write())
         except OSError as error:
             click.echo(f"  Could not write {name}: {error.strerror or error}. Give another name, or Enter for none.")
             continue
@@ -171,11 +186,10 @@ def _save(prompt: str, write: Any, saved: list[str]) -> None:
 
 def facts_yaml(answers: dict[str, Any], unknown: list[str]) -> str:
     """The fact set as YAML in the model's field order; facts answered unknown are written ``unknown``."""
-    lines = ["# Fact set saved by `scr ask`. Facts not asked about are left out (unknown)."]
-    ordered = {name: answers[name] for name in FACT_NAMES if name in answers}
-    ordered.update({name: "unknown" for name in FACT_NAMES if name in unknown and name not in answers})
-    body = yaml.safe_dump(ordered, sort_keys=False, allow_unicode=True, default_flow_style=False)
-    return "\n".join(lines) + "\n" + body
+    from ..engine.cases import case_file
+
+    return case_file(answers, ["# Fact set saved by `scr ask`. Facts not asked about are left out (unknown)."],
+                     unknown)
 
 
 @click.command()

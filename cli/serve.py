@@ -72,7 +72,10 @@ def run(app: Any, sock: socket.socket) -> None:
                    "of the process list.")
 @click.option("--log", "log_path", type=click.Path(dir_okay=False),
               help="Append every decision made to this decision log. Without it no file is written.")
-def serve(host: str, port: int, token: str | None, log_path: str | None) -> None:
+@click.option("--origin", "origins", multiple=True, metavar="URL",
+              help="An address browsers reach the server at besides its own, such as https://scr.example.org behind "
+                   "a TLS proxy; posts from any other origin are refused. Repeat for several.")
+def serve(host: str, port: int, token: str | None, log_path: str | None, origins: tuple[str, ...]) -> None:
     """Serve the web form (for subgroup members) and the HTTP API (for other systems).
 
     Nothing about a case is kept between requests. The form is at / and the API under /v1
@@ -88,15 +91,22 @@ def serve(host: str, port: int, token: str | None, log_path: str | None) -> None
             f"listening on {host} lets other machines reach the form and the API: give --token TOKEN (or set "
             "SCR_SERVE_TOKEN) so that every request must carry it, or leave --host out to listen on this machine "
             "only")
+    for origin in origins:
+        from .web.guard import origin_of
+
+        scheme, _, rest = origin.partition("://")
+        if not rest or "/" in rest.rstrip("/") or origin_of(scheme, rest.rstrip("/")) is None:
+            raise click.UsageError(f"--origin {origin!r} is not an origin: give a scheme and a host, such as "
+                                   "https://scr.example.org (with :PORT if it is not the scheme's own)")
     if log_path:
         from ..engine.log import DecisionLog
 
-        # Open (or create) the log now: one that cannot be written used to surface only as a
-        # server error on every decision, after the server had said it was serving.
+        # Open (or create) the log before serving, so a log that cannot be written stops the start
+        # rather than failing every decision after the server has said it is serving.
         DecisionLog(log_path)
     from .web import create_app
 
-    app = create_app(token=token, log_path=log_path,
+    app = create_app(token=token, log_path=log_path, origins=origins,
                      allowed_hosts=None if token else LOOPBACK_NAMES + ((host,) if host not in LOOPBACK_NAMES else ()))
     sock = bind(host, port)
     actual = sock.getsockname()[1]

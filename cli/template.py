@@ -13,7 +13,7 @@ import click
 
 from ..criteria import latest_editions
 from ..criteria.model import Edition
-from ..facts import FACT_NAMES, GROUPS, Facts, allowed_values, expected_text, label
+from ..facts import FACT_NAMES, GROUPS, allowed_values, expected_text, fact_text, label
 from ..rules import ruleset_for
 
 _WIDTH = 100
@@ -79,20 +79,17 @@ def render_template() -> str:
     ]
     grouped: dict[str, list[str]] = {group: [] for group in GROUPS}
     for name in FACT_NAMES:
-        extra = Facts.model_fields[name].json_schema_extra
-        group = str(extra.get("group")) if isinstance(extra, dict) else GROUPS[-1]
-        grouped.setdefault(group, []).append(name)
+        grouped.setdefault(fact_text(name)[0], []).append(name)
     for group, names in grouped.items():
         if not names:
             continue
         out += ["", f"# ---- {group} " + "-" * max(0, _WIDTH - len(group) - 8)]
         for name in names:
-            field = Facts.model_fields[name]
-            extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+            _, question, description = fact_text(name)
             out.append("")
-            out += _comment(str(extra.get("question", name)))
-            if field.description:
-                out += _comment("Meaning: " + field.description)
+            out += _comment(question)
+            if description:
+                out += _comment("Meaning: " + description)
             values = allowed_values(name)
             if values:
                 shown = [("yes" if v is True else "no" if v is False else f"{v} ({label(v)})") for v in values]

@@ -24,11 +24,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
-from ..errors import EngineError, InputError, Problem, ScrError
+from ..errors import InputError, Problem, ScrError
 from ..facts import Facts, parse_facts
 from ..parsing import decode, load_data, parse_text
 from .decision import Decision
 from .evaluation import evaluate
+from .faults import engine_fault
 from .selection import select_editions
 
 #: File name endings read from a folder of cases.
@@ -223,9 +224,7 @@ def evaluate_item(
     except ScrError as error:
         return _failure(item, error)
     except Exception as error:  # noqa: BLE001 - one case's fault must not stop a batch of thousands
-        return _failure(item, EngineError(
-            f"the engine failed unexpectedly on this case ({type(error).__name__}: {error})",
-            [Problem("case", item.source, "a case the engine can decide", "please report this as a bug")]))
+        return _failure(item, engine_fault(error))
     outcomes = tuple((e.ref, e.primary.outcome) for e in decision.editions)
     return CaseResult(item, line, outcomes, decision=decision if keep_decision else None)
 

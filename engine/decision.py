@@ -96,6 +96,17 @@ class PossibleOutcome(_Model):
     label: str
     when: str = Field(description="What would have to be true for this outcome, in words.")
     deciding_facts: tuple[str, ...]
+    criteria: tuple[str, ...] = Field((), exclude=True, description="The criteria that would lead to this outcome (met, or still unknown).")
+
+    def __eq__(self, other: object) -> bool:
+        # Equal when the JSON is: `criteria` is for renderers and left out of the JSON, so a decision
+        # read back from its JSON must still equal the one the engine made.
+        if not isinstance(other, PossibleOutcome):
+            return NotImplemented
+        return self.model_dump() == other.model_dump()
+
+    def __hash__(self) -> int:
+        return hash((self.outcome, self.label, self.when, self.deciding_facts))
 
 
 class DeterminationResult(_Model):

@@ -269,7 +269,8 @@ def _determine(plan: _Plan, determination: Determination, statuses: dict[str, St
             when = "otherwise" if position else "if none of the criteria is met"
         options.append(PossibleOutcome.build(
             outcome=outcome.id, label=outcome.label, when=when,
-            deciding_facts=tuple(dict.fromkeys(f for c in unknown for f in results[c].missing_facts))))
+            deciding_facts=tuple(dict.fromkeys(f for c in unknown for f in results[c].missing_facts)),
+            criteria=tuple(unknown) or (decided_by if outcome.criteria else ())))
     return DeterminationResult.build(
         id=determination.id, title=determination.title, outcome=UNDETERMINED,
         label=f"Undetermined: {' / '.join(o.label for o in options)}", who_decides=determination.who_decides,

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as _dt
 import io
 import json
+import os
 import random
 import re
 import sys
@@ -371,6 +372,32 @@ def test_the_facts_and_the_decision_are_saved_when_file_names_are_given(tmp_path
     assert {e["edition"]: e["determinations"][0]["outcome"] for e in decision["editions"]} == evaluate(truth).outcomes
     check = CliRunner().invoke(main, ["check", str(facts_file)])
     assert check.exit_code == 0, check.output
+
+
+@pytest.mark.parametrize("umask", [0o000, 0o022, 0o277])
+def test_saved_facts_and_decision_are_owner_only_whatever_the_umask(tmp_path: Path, umask: int) -> None:
+    """The files `scr ask` saves hold the case's facts: mode 0600 under umask 000 (or one taking the owner's
+    write), new or overwritten (a file that was 0644 is tightened)."""
+    truth = parse_facts({"awareness_date": "2017-03-02", "age": 2, "outcome": "died", "abuse_or_neglect": "known"})
+    facts_file, decision_file = tmp_path / "facts.yaml", tmp_path / "decision.json"
+    decision_file.write_text("old", encoding="utf-8")
+    decision_file.chmod(0o644)
+    interview = Interview(truth, save=(str(facts_file), str(decision_file)))
+    old = os.umask(umask)
+    try:
+        result = CliRunner().invoke(main, ["ask"], input=Answerer(_confirming(interview.reply)), catch_exceptions=False)
+    finally:
+        os.umask(old)
+    assert result.exit_code == 0, result.output
+    for path in (facts_file, decision_file):
+        assert path.stat().st_mode & 0o777 == 0o600, path
+    assert load_case(facts_file).outcome == "died"
+    assert json.loads(decision_file.read_text(encoding="utf-8"))["facts"]["outcome"] == "died"
+
+
+def _confirming(reply: Callable[[str], str | None]) -> Callable[[str], str | None]:
+    """Answers as ``reply`` does, and yes to "Overwrite it?"."""
+    return lambda printed: "y" if printed.rsplit("\n", 1)[-1].endswith("Overwrite it? [y/N]: ") else reply(printed)
 
 
 def test_nothing_is_saved_when_no_file_name_is_given(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

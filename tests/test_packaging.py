@@ -103,6 +103,24 @@ def test_the_wheel_holds_every_subpackage_and_its_data(wheel: Path) -> None:
     shipped = {n.rsplit("/", 1)[-1] for n in names if n.startswith("scr_eligibility/criteria/editions/")}
     assert shipped == {p.name for p in (ROOT / "criteria" / "editions").glob("*.yaml")}
     assert "scr_eligibility/criteria/released.json" in names
+    for folder in ("templates", "static"):
+        shipped = {n.rsplit("/", 1)[-1] for n in names if n.startswith(f"scr_eligibility/cli/render/{folder}/")}
+        assert shipped == {p.name for p in (ROOT / "cli" / "render" / folder).iterdir() if p.is_file()}, folder
+
+
+def test_the_installed_wheel_serves_the_form_from_its_templates(installed: Path, tmp_path: Path) -> None:
+    """The wheel's copy renders the form and a decision page from its own templates and stylesheet."""
+    code = ("import warnings; warnings.simplefilter('ignore'); from fastapi.testclient import TestClient; "
+            "from scr_eligibility.cli import web; import scr_eligibility.cli.render.html as h; "
+            "c = TestClient(web.create_app()); form = c.get('/'); "
+            "page = c.post('/decide', data={'outcome': 'died', 'abuse_or_neglect': 'known', 'age': '10', "
+            "'awareness_date': '2017-05-02', 'csrf': c.cookies['scr_csrf']}); "
+            "print(h.__file__, form.status_code, page.status_code, 'SCR required' in page.text, "
+            "h.CSS in form.text)")
+    result = _run_with(installed, code, tmp_path)
+    assert result.returncode == 0, result.stderr
+    where, *rest = result.stdout.split()
+    assert where.startswith(str(installed)) and rest == ["200", "200", "True", "True"], result.stdout
 
 
 def test_the_installed_wheel_decides_an_example_from_another_folder(installed: Path, tmp_path: Path) -> None:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import html
 import json
 import re
 import socket
+import threading
 import warnings
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
@@ -39,14 +42,32 @@ M1_CITATION = "LSCB Regulations 2006 (SI 2006/90) reg 5(2)(a),(b)(i); Working To
 M1_WORDS = "abuse or neglect of a child is known or suspected"
 
 
+class Browser(TestClient):
+    """A client that posts a form as a browser posts a page's form: with the CSRF token the page carries.
+
+    The token is the form cookie's value (double submit), so it is read from the cookie the
+    server set on the first page. JSON and raw bodies (the API) are sent as given.
+    """
+
+    def post(self, url: Any, *args: Any, data: Any = None, **kwargs: Any) -> Any:
+        if not {"json", "content", "files"} & set(kwargs) and (data is None or "csrf" not in data):
+            data = {**(data or {}), "csrf": self.csrf_token()}
+        return super().post(url, *args, data=data, **kwargs)
+
+    def csrf_token(self) -> str:
+        if "scr_csrf" not in self.cookies:
+            self.get("/")
+        return str(self.cookies["scr_csrf"])
+
+
 @pytest.fixture(scope="module")
 def client() -> TestClient:
-    return TestClient(web.create_app())
+    return Browser(web.create_app())
 
 
 @pytest.fixture(scope="module")
 def guarded() -> TestClient:
-    return TestClient(web.create_app(token=TOKEN))
+    return Browser(web.create_app(token=TOKEN))
 
 
 def _form(facts: dict[str, Any]) -> dict[str, str]:
@@ -403,7 +424,7 @@ def test_engine_failure_is_500_engine_error_and_decides_nothing(monkeypatch: pyt
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("segfault imminent")
 
-    monkeypatch.setattr(web, "evaluate", broken)
+    monkeypatch.setattr("scr_eligibility.engine.faults.evaluate", broken)  # the fault policy the server calls
     response = client.post("/v1/evaluate", json=DIED)
     assert response.status_code == 500
     _error_shape(response.json())
@@ -464,7 +485,7 @@ def test_api_with_the_token_answers(guarded: TestClient) -> None:
 
 def test_form_asks_for_the_token_once_and_keeps_a_proof_not_the_token() -> None:
     """Without the token the form shows a token page (401); after /login a cookie (not the token) lets it through."""
-    browser = TestClient(web.create_app(token=TOKEN))
+    browser = Browser(web.create_app(token=TOKEN))
     first = browser.get("/")
     assert first.status_code == 401 and 'type="password"' in first.text and 'name="outcome"' not in first.text
     assert browser.post("/decide", data=_form(DIED)).status_code == 401
@@ -500,6 +521,243 @@ def test_other_host_names_are_refused_when_hosts_are_limited() -> None:
     assert response.status_code == 403 and response.json()["error"] == "forbidden"
 
 
+# ---- cross-site requests: CSRF token, Sec-Fetch-Site, Origin, media types ------------------------
+
+def _recording(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> tuple[Browser, list[Any]]:
+    """A logged app whose log records calls instead of writing."""
+    calls: list[Any] = []
+    monkeypatch.setattr("scr_eligibility.engine.record.append_to_log", lambda path, d: calls.append(d))
+    return Browser(web.create_app(log_path=str(tmp_path / "log.sqlite"))), calls
+
+
+def test_a_form_post_without_the_pages_csrf_token_is_refused_and_decides_nothing(monkeypatch: pytest.MonkeyPatch,
+                                                                                 tmp_path: Path) -> None:
+    """/decide, /edit, the downloads, /login and /logout need the token of a page this server showed.
+
+    Missing, wrong, and a forged pair (cookie and field alike but not signed by the server):
+    403, nothing decided or logged, and the form shown again with the answers and a fresh token.
+    """
+    app, calls = _recording(monkeypatch, tmp_path)
+    app.get("/")
+    real = app.csrf_token()
+    for path in ("/decide", "/edit", "/download/case.yaml", "/download/decision.json", "/login", "/logout"):
+        for fields in ({}, {"csrf": "x" + real}, {"csrf": [real, real]}):
+            response = TestClient.post(app, path, data=_form(DIED) | fields)
+            assert response.status_code == 403, (path, fields)
+            assert "attachment" not in response.headers.get("content-disposition", "")
+    forged = TestClient(web.create_app(log_path=str(tmp_path / "log.sqlite")), cookies={"scr_csrf": "abc.def"})
+    response = forged.post("/decide", data=_form(DIED) | {"csrf": "abc.def"})
+    assert response.status_code == 403 and 'class="outcomes"' not in response.text
+    assert 'value="BT-2017-014"' in response.text  # the answers are kept, to send again
+    assert "scr_csrf=" in response.headers["set-cookie"] and "abc.def" not in response.headers["set-cookie"]
+    assert calls == []
+
+
+def test_the_form_carries_its_token_in_a_hidden_field_matching_its_cookie() -> None:
+    """GET / sets an HttpOnly SameSite=Strict cookie and puts the same token in the form; posting it decides."""
+    app = TestClient(web.create_app())
+    page = app.get("/")
+    cookie = page.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    token = re.search(r'<input type="hidden" name="csrf" value="([^"]+)">', page.text)
+    assert token is not None and token.group(1) == app.cookies["scr_csrf"]
+    decided = app.post("/decide", data=_form(DIED) | {"csrf": token.group(1)})
+    assert decided.status_code == 200 and 'class="outcomes"' in decided.text
+    assert f'name="csrf" value="{token.group(1)}"' in decided.text  # its buttons carry it on
+    assert "set-cookie" not in decided.headers  # a valid cookie is kept, not replaced
+
+
+def test_the_login_page_carries_a_token_and_login_needs_it() -> None:
+    """With a server token, the token page's form has a CSRF token; a login post without it is refused."""
+    app = TestClient(web.create_app(token=TOKEN))
+    page = app.get("/")
+    assert page.status_code == 401 and 'name="csrf"' in page.text
+    assert app.post("/login", data={"token": TOKEN}, follow_redirects=False).status_code == 403
+    right = app.post("/login", data={"token": TOKEN, "csrf": app.cookies["scr_csrf"]}, follow_redirects=False)
+    assert right.status_code == 303
+
+
+@pytest.mark.parametrize("content_type", [None, "text/plain", "application/x-www-form-urlencoded",
+                                          "multipart/form-data; boundary=x", "application/json-patch+json"])
+def test_evaluate_accepts_only_a_json_body(client: TestClient, content_type: str | None) -> None:
+    """A body a browser may send cross-site without asking (text/plain, a form) is 415, even if it holds JSON."""
+    headers = {"content-type": content_type} if content_type else {}
+    response = client.post("/v1/evaluate", content=json.dumps(DIED).encode(), headers=headers)
+    assert response.status_code == 415, content_type
+    _error_shape(response.json())
+    assert response.json()["error"] == "unsupported_media_type"
+    assert response.json()["problems"][0]["expected"] == "application/json"
+    fine = client.post("/v1/evaluate", content=json.dumps(DIED).encode(),
+                       headers={"content-type": "Application/JSON; charset=utf-8"})
+    assert fine.status_code == 200
+
+
+def test_a_cross_site_request_is_refused_by_its_fetch_metadata(client: TestClient) -> None:
+    """Sec-Fetch-Site: cross-site is 403 for the API and the form alike, whatever Origin says (or if it is absent);
+    only a top-level navigation to a page (a link to the form) is let through."""
+    cross = {"Sec-Fetch-Site": "cross-site"}
+    response = client.post("/v1/evaluate", json=DIED, headers=cross)
+    assert response.status_code == 403 and response.json()["error"] == "forbidden"
+    assert client.post("/decide", data=_form(DIED), headers=cross | {"Origin": "http://testserver"}).status_code == 403
+    assert client.get("/v1/editions", headers=cross | {"Sec-Fetch-Mode": "cors"}).status_code == 403
+    assert client.get("/", headers=cross | {"Sec-Fetch-Mode": "no-cors"}).status_code == 403
+    assert client.get("/", headers=cross | {"Sec-Fetch-Mode": "navigate"}).status_code == 200
+    assert client.post("/decide", data=_form(DIED), headers=cross | {"Sec-Fetch-Mode": "navigate"}).status_code == 403
+    for site in ("same-origin", "none"):
+        assert client.post("/decide", data=_form(DIED), headers={"Sec-Fetch-Site": site}).status_code == 200
+
+
+@pytest.mark.parametrize("origin", ["https://testserver", "http://testserver:8080", "http://testserver.evil.example",
+                                    "http://evil.example", "http://testserver/path", "null", "testserver"])
+def test_an_origin_of_another_scheme_host_or_port_is_refused(client: TestClient, origin: str) -> None:
+    """The Origin check compares scheme, host and port (it compared host:port only, so https:// passed)."""
+    assert client.post("/v1/evaluate", json=DIED, headers={"Origin": origin}).status_code == 403, origin
+    assert client.post("/decide", data=_form(DIED), headers={"Origin": origin}).status_code == 403, origin
+
+
+def test_the_own_origin_and_origins_given_are_accepted() -> None:
+    """http://testserver and http://testserver:80 are the server's own; --origin adds one (behind a TLS proxy)."""
+    app = Browser(web.create_app(origins=["https://scr.example.org"]))
+    for origin in ("http://testserver", "http://TestServer:80", "https://scr.example.org", "https://scr.example.org:443"):
+        assert app.post("/decide", data=_form(DIED), headers={"Origin": origin}).status_code == 200, origin
+    assert app.post("/decide", data=_form(DIED), headers={"Origin": "http://scr.example.org"}).status_code == 403
+
+
+def test_a_json_body_posted_to_the_form_is_refused_not_logged_as_an_empty_case(monkeypatch: pytest.MonkeyPatch,
+                                                                               tmp_path: Path) -> None:
+    """JSON sent to /decide was read as a form with no fields, decided and logged as an empty case: now 415."""
+    app, calls = _recording(monkeypatch, tmp_path)
+    app.get("/")
+    for path in ("/decide", "/download/decision.json"):
+        response = app.post(path, json=DIED | {"csrf": app.csrf_token()})
+        assert response.status_code == 415, path
+        assert response.headers["content-type"].startswith("text/html")
+        assert "application/x-www-form-urlencoded" in response.text
+    assert calls == []
+
+
+@pytest.mark.parametrize("origin", ["scr.example.org", "ftp://scr.example.org", "https://", "https://x/path"])
+def test_serve_refuses_an_origin_that_is_not_one(origin: str, no_binding: None, no_serving: list[Any]) -> None:
+    """`scr serve --origin` takes a scheme and a host (and a port): anything else is a usage error, nothing bound."""
+    result = CliRunner().invoke(main, ["serve", "--origin", origin])
+    assert result.exit_code == 2 and "--origin" in result.output
+    assert no_serving == []
+
+
+# ---- work off the event loop, bounded ----------------------------------------------------------
+
+class _Gate:
+    """A stand-in for the engine that holds every evaluation until released, counting how many run at once."""
+
+    def __init__(self, real: Any = evaluate) -> None:
+        self.real = real
+        self.release = threading.Event()
+        self.lock = threading.Lock()
+        self.running = self.most = self.entered = 0
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        with self.lock:
+            self.entered += 1
+            self.running += 1
+            self.most = max(self.most, self.running)
+        try:
+            self.release.wait(timeout=30)  # bounded: a loop that never comes back fails the test, not the run
+            return self.real(*args, **kwargs)
+        finally:
+            with self.lock:
+                self.running -= 1
+
+
+async def _until(condition: Any) -> None:
+    for _ in range(3000):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the condition never held")
+
+
+@pytest.mark.parametrize("held", ["validation", "evaluation"])
+def test_a_slow_request_never_delays_get_editions(monkeypatch: pytest.MonkeyPatch, held: str) -> None:
+    """While a request is held in validation or in the engine, GET /v1/editions (and the form) are answered.
+
+    Both run in worker threads: on the event loop, the held request would stop every other
+    until it returned (validation used to run there).
+    """
+    from scr_eligibility.cli.web import app as app_module
+
+    if held == "evaluation":
+        gate = _Gate()
+        monkeypatch.setattr("scr_eligibility.engine.faults.evaluate", gate)
+    else:
+        gate = _Gate(app_module.parse_facts)
+        monkeypatch.setattr(app_module, "parse_facts", gate)
+
+    async def scenario() -> tuple[int, int, bool, int]:
+        transport = httpx.ASGITransport(app=web.create_app())
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            slow = asyncio.create_task(http.post("/v1/evaluate", json=DIED))
+            await _until(lambda: gate.entered == 1)
+            editions = await asyncio.wait_for(http.get("/v1/editions"), 60)
+            form = await asyncio.wait_for(http.get("/"), 60)
+            still_held = gate.running == 1
+            gate.release.set()
+            return editions.status_code, form.status_code, still_held, (await slow).status_code
+
+    assert asyncio.run(scenario()) == (200, 200, True, 200)
+
+
+def test_evaluations_beyond_the_limit_wait_their_turn_and_beyond_the_queue_are_refused(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """At most max_evaluations run at once; max_waiting more wait; the next gets 503 server_busy at once."""
+    gate = _Gate()
+    monkeypatch.setattr("scr_eligibility.engine.faults.evaluate", gate)
+
+    async def scenario() -> tuple[list[int], int, int]:
+        app = web.create_app(max_evaluations=2, max_waiting=1)
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as http:
+            held = [asyncio.create_task(http.post("/v1/evaluate", json=DIED)) for _ in range(3)]
+            await _until(lambda: gate.entered == 2)
+            await asyncio.sleep(0.2)  # give the third request every chance to start too, if it could
+            entered = gate.entered
+            busy = await asyncio.wait_for(http.post("/v1/evaluate", json=DIED), 60)
+            gate.release.set()
+            return [r.status_code for r in await asyncio.gather(*held)], entered, busy.status_code
+
+    statuses, entered, busy = asyncio.run(scenario())
+    assert statuses == [200, 200, 200] and entered == 2 and busy == 503 and gate.most == 2
+    assert web.limits.MAX_EVALUATIONS >= 1 and web.limits.MAX_WAITING >= 1  # the documented defaults
+
+
+def test_a_request_body_that_arrives_too_slowly_times_out() -> None:
+    """A body still incomplete after body_timeout seconds gets 408 request_timeout instead of holding the server."""
+    app = web.create_app(body_timeout=0.2)
+    sent: list[dict[str, Any]] = []
+
+    async def scenario() -> None:
+        chunks = [{"type": "http.request", "body": b'{"outcome": ', "more_body": True}]
+
+        async def receive() -> dict[str, Any]:
+            if chunks:
+                return chunks.pop()
+            await asyncio.sleep(3600)  # the rest never comes
+            raise AssertionError("unreachable")
+
+        async def send(message: dict[str, Any]) -> None:
+            sent.append(message)
+
+        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
+                 "scheme": "http", "path": "/v1/evaluate", "raw_path": b"/v1/evaluate", "query_string": b"",
+                 "root_path": "", "server": ("testserver", 80), "client": ("127.0.0.1", 1234),
+                 "headers": [(b"host", b"testserver"), (b"content-type", b"application/json"),
+                             (b"content-length", b"100")]}
+        await asyncio.wait_for(app(scope, receive, send), 60)
+
+    asyncio.run(scenario())
+    assert sent[0]["type"] == "http.response.start" and sent[0]["status"] == 408
+    body = json.loads(b"".join(m.get("body", b"") for m in sent[1:]))
+    assert body["error"] == "request_timeout" and body["problems"][0]["location"] == "body"
+
+
 # ---- the decision log --------------------------------------------------------------------------
 
 def test_each_decision_made_is_logged_once_and_downloads_are_not(monkeypatch: pytest.MonkeyPatch,
@@ -507,7 +765,7 @@ def test_each_decision_made_is_logged_once_and_downloads_are_not(monkeypatch: py
     """With a log, /v1/evaluate and /decide append their decision; downloads re-evaluate without logging."""
     calls: list[tuple[str, Any]] = []
     monkeypatch.setattr("scr_eligibility.engine.record.append_to_log", lambda path, d: calls.append((path, d)))
-    logged = TestClient(web.create_app(log_path=str(tmp_path / "log.sqlite")))
+    logged = Browser(web.create_app(log_path=str(tmp_path / "log.sqlite")))
     logged.post("/v1/evaluate", json=DIED)
     logged.post("/decide", data=_form(DIED))
     logged.post("/download/case.yaml", data=_form(DIED))
@@ -523,12 +781,12 @@ def test_decisions_reach_a_real_decision_log_and_nothing_else_is_written(monkeyp
     from scr_eligibility.engine.log import DecisionLog
 
     monkeypatch.chdir(tmp_path)
-    plain = TestClient(web.create_app())
+    plain = Browser(web.create_app())
     plain.post("/v1/evaluate", json=DIED)
     plain.post("/decide", data=_form(DIED))
     assert list(tmp_path.iterdir()) == []
     path = tmp_path / "decisions.sqlite"
-    logged = TestClient(web.create_app(log_path=str(path)))
+    logged = Browser(web.create_app(log_path=str(path)))
     assert logged.post("/v1/evaluate", json=DIED).status_code == 200
     assert logged.post("/decide", data=_form(DIED)).status_code == 200
     assert DecisionLog(str(path)).head()[0] == 2
@@ -536,7 +794,7 @@ def test_decisions_reach_a_real_decision_log_and_nothing_else_is_written(monkeyp
 
 def test_a_log_that_cannot_be_written_is_500_log_error(tmp_path: Path) -> None:
     """A log path inside a missing folder: 500 log_error, in the error shape."""
-    logged = TestClient(web.create_app(log_path=str(tmp_path / "missing" / "log.sqlite")))
+    logged = Browser(web.create_app(log_path=str(tmp_path / "missing" / "log.sqlite")))
     response = logged.post("/v1/evaluate", json=DIED)
     assert response.status_code == 500
     _error_shape(response.json())

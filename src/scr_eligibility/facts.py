@@ -479,3 +479,11 @@ def _problems_from(error: ValidationError) -> list[Problem]:
             problems.append(Problem(where, _describe(item.get("input")),
                                     expected_text(name) if name != "case" else item.get("msg", "valid facts")))
     return problems
+
+
+def fact_text(name: str) -> tuple[str, str, str]:
+    """A fact's ``(group, question, description)``, as forms, templates and interviews show it."""
+    field = Facts.model_fields[name]
+    extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+    return (str(extra.get("group") or GROUPS[-1]), str(extra.get("question") or name.replace("_", " ")),
+            field.description or "")

@@ -1,0 +1,98 @@
+"""The decision as a table for the terminal: the outcome first, then what is open, the duties and the criteria."""
+
+from __future__ import annotations
+
+import textwrap
+
+from tabulate import tabulate
+
+from ...engine.decision import CriterionResult, Decision
+from .view import STATUS_WORDS, EditionView, decision_view, verdict
+
+WIDTH = 100
+
+
+def wrap(text: str, width: int = 60) -> str:
+    """``text`` with its whitespace collapsed, wrapped at ``width`` (hyphenated words may break)."""
+    return "\n".join(textwrap.wrap(" ".join(text.split()), width)) or ""
+
+
+def why(criterion: CriterionResult) -> str:
+    """What the case showed for each condition of a criterion, in a line."""
+    parts = []
+    for item in criterion.evidence:
+        shown = verdict(item)
+        if shown == "unknown":
+            parts.append(f"{item.fact} unknown ({item.condition}?)")
+        elif shown == "presumed":
+            parts.append(f"{item.condition}: presumed ({item.fact} unknown)")
+        else:
+            parts.append(f"{item.condition}: {shown} ({item.fact} = {item.value_label})")
+    return "; ".join(parts)
+
+
+def _duty_rows(edition: EditionView) -> list[list[str]]:
+    rows = []
+    for duty in edition.duties:
+        due = duty.due.isoformat() if duty.due else "(date not known: see rule)"
+        rule = duty.deadline or "no deadline set"
+        if duty.skipped:
+            rule += "; skipped: " + ", ".join(duty.skipped)
+        rows.append([wrap(duty.action, 34), wrap(duty.by, 22), due, wrap(rule, 34),
+                     f"{duty.basis}: {wrap(duty.source, 24)}"])
+    return rows
+
+
+def _edition_lines(edition: EditionView) -> list[str]:
+    result = edition.result
+    out = ["", "=" * WIDTH, f"{result.short_title} ({result.ref}, {edition.in_force})", "=" * WIDTH]
+    out.append(tabulate([[wrap(d.result.title, 40), wrap(d.headline, 58)] for d in edition.determinations],
+                        headers=["Question", "Answer"], tablefmt="simple"))
+    for view in edition.determinations:
+        determination = view.result
+        for caveat in determination.caveats:
+            out.append(wrap(f"Note ({determination.title}): {caveat}", WIDTH))
+        if not determination.decided:
+            out.append("")
+            out.append(f"{determination.title} is open. What would decide it:")
+            out.append(tabulate(
+                [[wrap(p.label, 30), wrap(p.when, 50), wrap(", ".join(p.deciding_facts), 30) or "-"]
+                 for p in determination.possible],
+                headers=["Possible outcome", "When", "Facts that decide"], tablefmt="simple"))
+    duties = _duty_rows(edition)
+    if duties:
+        out += ["", "Duties and deadlines:"]
+        out.append(tabulate(duties, headers=["What", "By whom", "Due", "Rule", "Basis and source"], tablefmt="simple"))
+    out += ["", "Criteria:"]
+    out.append(tabulate(
+        [[c.id, c.kind, STATUS_WORDS[c.status].loud, wrap(c.title, 30), wrap(why(c), 52)] for c in result.criteria],
+        headers=["Id", "Kind", "Status", "Criterion", "Why"], tablefmt="simple"))
+    if edition.quoted:
+        out.append("")
+        out.append("In the words of the law (the criteria met, and those still open that could change an answer):")
+        for criterion in edition.quoted:
+            out.append("")
+            out.append(f"{criterion.id} [{STATUS_WORDS[criterion.status].loud}] {criterion.title}")
+            out.append(textwrap.indent(wrap(criterion.text, WIDTH - 4), "    "))
+            out.append(f"    Source: {criterion.citation}")
+            if criterion.reading:
+                out.append(textwrap.indent(wrap("Reading: " + criterion.reading, WIDTH - 4), "    "))
+    return out
+
+
+def render_table(decision: Decision) -> str:
+    """The decision as a subgroup member reads it: outcome first, then duties, unknowns and criteria."""
+    view = decision_view(decision)
+    out = [f"Case {decision.case_reference or '(no case reference)'}",
+           wrap(f"Rules applied: {decision.editions_applied}", WIDTH)]
+    for edition in view.editions:
+        out += _edition_lines(edition)
+    out.append("")
+    if view.deciding_facts:
+        out.append("Unknown facts that could change an answer: " + ", ".join(view.deciding_facts))
+    else:
+        out.append("No unknown fact could change these answers.")
+    return "\n".join(out)
+
+
+__all__ = ["WIDTH", "render_table", "why", "wrap"]

@@ -1,0 +1,213 @@
+"""The presentation model of a decision: what the table, Markdown and HTML renderers show, worked out once.
+
+A renderer words and lays out what is here. It never reads an edition again and never parses
+the engine's prose: everything it needs comes from the decision, through :func:`decision_view`.
+The status words and the in-force wording live here too, so every output says them alike.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from ...engine.decision import CriterionResult, Decision, DeterminationResult, DutyResult, EditionResult, Evidence
+from ...facts import FACT_NAMES
+
+#: How strongly an answer calls for action: strong (must act), some (may act), none (nothing owed), open.
+Tone = Literal["strong", "some", "none", "open"]
+#: How one condition of a criterion stood for the case.
+Verdict = Literal["unknown", "presumed", "yes", "no"]
+
+
+@dataclass(frozen=True)
+class StatusWords:
+    """A criterion status in words."""
+
+    #: For the web page: "Met", "Not met", "Unknown".
+    plain: str
+    #: For the terminal and Markdown, which have no colour: the statuses that need a reader's eye shout.
+    loud: str
+    #: The tone of the status's badge.
+    tone: Tone
+
+
+STATUS_WORDS: dict[str, StatusWords] = {
+    "met": StatusWords("Met", "MET", "strong"),
+    "not_met": StatusWords("Not met", "not met", "none"),
+    "unknown": StatusWords("Unknown", "UNKNOWN", "open"),
+}
+
+
+def period_words(start: _dt.date, until: _dt.date | None) -> str:
+    """``2018-06-29 to now``: the days an edition is in force."""
+    return f"{start.isoformat()} to {until.isoformat() if until else 'now'}"
+
+
+def in_force_words(start: _dt.date, until: _dt.date | None) -> str:
+    """``in force 2018-06-29 to now``."""
+    return f"in force {period_words(start, until)}"
+
+
+def verdict(item: Evidence) -> Verdict:
+    """How a condition stood: not yet known, presumed by the text while its fact is unknown, or yes / no."""
+    if item.status == "unknown":
+        return "unknown"
+    if item.presumed:
+        return "presumed"
+    return "yes" if item.status == "met" else "no"
+
+
+@dataclass(frozen=True)
+class Action:
+    """One entry of "What to do now": a duty owed, or a question still open, and whose it is.
+
+    A place for issue 14's section: no renderer shows these yet, and :func:`decision_view` leaves
+    them empty.
+    """
+
+    what: str
+    who: str
+    due: _dt.date | None = None
+    source: str | None = None
+    edition: str | None = None
+
+
+@dataclass(frozen=True)
+class DeterminationView:
+    """One determination as every renderer shows it."""
+
+    result: DeterminationResult
+    #: The answer in a line for the table and Markdown: ``SCR REQUIRED (met: M1)``, ``UNDETERMINED: A / B``.
+    headline: str
+    #: The answer as a heading: the outcome's label, or "Undetermined".
+    answer: str
+    tone: Tone
+    #: The criteria met that decided the answer.
+    met: tuple[CriterionResult, ...]
+    #: Decided: the criteria that decided it (those met, or, for the default, every criterion not met).
+    why: tuple[CriterionResult, ...]
+    #: Whether :attr:`why` holds the criteria met (else none of them is met).
+    why_met: bool
+    #: Undetermined: the criteria still unknown that could lead to one of the possible outcomes, by id.
+    open: tuple[CriterionResult, ...]
+
+    @property
+    def decided(self) -> bool:
+        return self.result.decided
+
+    @property
+    def duties(self) -> tuple[DutyResult, ...]:
+        return self.result.duties
+
+
+@dataclass(frozen=True)
+class EditionView:
+    """One edition's answers as every renderer shows them."""
+
+    result: EditionResult
+    #: ``in force 2006-04-01 to 2019-09-29``.
+    in_force: str
+    #: The title of the edition's outcome card: its short title, with the main question when that is not in it.
+    card_title: str
+    determinations: tuple[DeterminationView, ...]
+    #: The criteria to quote in the words of the law: those met that decided an answer, and those still open
+    #: whose unknown facts could change one, in edition order.
+    quoted: tuple[CriterionResult, ...]
+    #: Every duty of every determination, in order.
+    duties: tuple[DutyResult, ...]
+
+    @property
+    def primary(self) -> DeterminationView:
+        return self.determinations[0]
+
+
+@dataclass(frozen=True)
+class DecisionView:
+    """A decision as every renderer shows it."""
+
+    decision: Decision
+    editions: tuple[EditionView, ...]
+    #: Every unknown fact whose answer could change some answer, in first-seen order.
+    deciding_facts: tuple[str, ...]
+    #: The known facts, ``(name, value)`` in the fact model's order.
+    given: tuple[tuple[str, Any], ...]
+    #: "What to do now" (issue 14): empty until that section is built.
+    to_do: tuple[Action, ...] = ()
+
+
+def tone(determination: DeterminationResult, by_id: dict[str, CriterionResult]) -> Tone:
+    """How strongly a decided answer calls for action, from the criteria that decided it.
+
+    The default outcome (no criterion met) calls for none; an outcome met only through
+    discretionary criteria ("an SCR may be undertaken") for some; any other met outcome (a
+    mandatory criterion, a statutory duty, a notification, criteria engaged) for strong action.
+    On the shipped editions this is the outcome's rank (first strong, last none, between some), which
+    a test checks for every edition, so no renderer needs the edition to rank outcomes.
+    """
+    if not determination.decided:
+        return "open"
+    met = [by_id[c] for c in determination.decided_by if c in by_id and by_id[c].status == "met"]
+    if not met:
+        return "none"
+    return "some" if all(c.kind == "discretionary" for c in met) else "strong"
+
+
+def _headline(determination: DeterminationResult, met: tuple[CriterionResult, ...]) -> str:
+    if determination.decided:
+        by = f" (met: {', '.join(c.id for c in met)})" if met else " (none of its criteria is met)"
+        return f"{determination.label.upper()}{by}"
+    return "UNDETERMINED: " + " / ".join(p.label for p in determination.possible)
+
+
+def determination_view(determination: DeterminationResult, by_id: dict[str, CriterionResult]) -> DeterminationView:
+    met = tuple(by_id[c] for c in determination.decided_by if c in by_id and by_id[c].status == "met")
+    why = tuple(by_id[c] for c in determination.decided_by if c in by_id) if determination.decided else ()
+    open_ids = {c for p in determination.possible for c in p.criteria if c in by_id and by_id[c].status == "unknown"}
+    return DeterminationView(
+        result=determination,
+        headline=_headline(determination, met),
+        answer=determination.label if determination.decided else "Undetermined",
+        tone=tone(determination, by_id),
+        met=met,
+        why=why,
+        why_met=any(c.status == "met" for c in why),
+        open=tuple(by_id[c] for c in sorted(open_ids)),
+    )
+
+
+def _quoted(edition: EditionResult) -> tuple[CriterionResult, ...]:
+    ids = {c for d in edition.determinations for c in d.decided_by}
+    deciding = {f for d in edition.determinations for f in d.deciding_facts}
+    ids |= {c.id for c in edition.criteria if c.status == "unknown" and set(c.missing_facts) & deciding}
+    return tuple(c for c in edition.criteria if c.id in ids and c.status != "not_met")
+
+
+def edition_view(edition: EditionResult) -> EditionView:
+    by_id = {c.id: c for c in edition.criteria}
+    primary = edition.primary
+    card_title = edition.short_title if primary.title.lower() in edition.short_title.lower() else (
+        f"{edition.short_title} – {primary.title}")
+    return EditionView(
+        result=edition,
+        in_force=in_force_words(edition.in_force_from, edition.in_force_until),
+        card_title=card_title,
+        determinations=tuple(determination_view(d, by_id) for d in edition.determinations),
+        quoted=_quoted(edition),
+        duties=tuple(duty for d in edition.determinations for duty in d.duties),
+    )
+
+
+def decision_view(decision: Decision) -> DecisionView:
+    """The presentation model of ``decision``."""
+    known = decision.facts.known()
+    return DecisionView(
+        decision=decision,
+        editions=tuple(edition_view(e) for e in decision.editions),
+        deciding_facts=decision.deciding_facts(),
+        given=tuple((name, getattr(decision.facts, name)) for name in FACT_NAMES if name in known),
+    )
+
+
+__all__ = ["STATUS_WORDS", "Action", "DecisionView", "DeterminationView", "EditionView", "StatusWords", "Tone",
+           "decision_view", "in_force_words", "period_words", "tone", "verdict"]
