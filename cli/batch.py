@@ -26,18 +26,12 @@ def _log_appender(log_path: str | None) -> Any:
     """The decision log's ``append_to_log``, or None when no log was asked for."""
     if not log_path:
         return None
-    try:
-        from ..engine.record import append_to_log
-    except ImportError:  # pragma: no cover - the record module ships with the decision log
-        from ..errors import LogError, Problem
+    from ..engine.audit.ledger import Ledger
+    from ..engine.audit.records import append_to_log
 
-        raise LogError("this installation cannot write decision logs (scr_eligibility.engine.record is missing)",
-                       [Problem("--log", log_path, "an installation with the decision log")]) from None
-    from ..engine.log import DecisionLog
-
-    # Open (or create) the log before the first case: a log that cannot be written used to fail
-    # only after the first decision was printed, leaving output that was never recorded.
-    DecisionLog(log_path)
+    # Open (or create) the log before the first case: a log that cannot be written must fail
+    # before any decision is printed, not leave output that was never recorded.
+    Ledger(log_path)
     return append_to_log
 
 

@@ -25,8 +25,9 @@ def check(case: str, fmt: str, as_of: _dt.date | None, editions: tuple[str, ...]
     facts = load_case(case)
     decision = evaluate(facts, as_of=as_of, editions=list(editions) or None)
     if log_path:
-        from ..engine.record import append_to_log
+        from ..engine.audit.ledger import Ledger
+        from ..engine.audit.records import append_to_log
 
-        append_to_log(log_path, decision)
+        append_to_log(Ledger(log_path), decision)
     renderer = {"table": render_table, "json": render_json, "markdown": render_markdown}[fmt]
     click.echo(renderer(decision))

@@ -8,7 +8,6 @@ Exit codes: 0 done; 1 the log does not verify (``verify``) or a bad line or reco
 from __future__ import annotations
 
 import datetime as _dt
-import io
 import os
 import stat
 import sys
@@ -30,9 +29,9 @@ def log_group() -> None:
 
 
 def _open(path: str) -> Any:
-    from ..engine.log import DecisionLog
+    from ..engine.audit.ledger import Ledger
 
-    return DecisionLog(path, read_only=True)
+    return Ledger(path, read_only=True)
 
 
 def _head_option(value: str | None) -> tuple[int, str] | None:
@@ -87,10 +86,9 @@ def _short(record_id: Any) -> str:
 
 
 def _cell_editions(record: dict[str, Any]) -> str:
-    editions = record.get("editions")
-    if not isinstance(editions, list):
-        return ""
-    return "\n".join(f"{e.get('id')}@{e.get('version')}" for e in editions if isinstance(e, dict))
+    from ..engine.audit.records import edition_refs
+
+    return "\n".join(edition_refs(record))
 
 
 def _cell_outcomes(record: dict[str, Any]) -> str:
@@ -99,15 +97,6 @@ def _cell_outcomes(record: dict[str, Any]) -> str:
         return ""
     # One line per edition, in the same order as the editions column.
     return "\n".join(str(v) for v in outcomes.values())
-
-
-def case_reference(record: dict[str, Any]) -> str:
-    """The record's case reference, or "" (older records keep it only inside the decision)."""
-    case = record.get("case_reference")
-    decision = record.get("decision")
-    if case is None and isinstance(decision, dict):
-        case = decision.get("case_reference")
-    return case if isinstance(case, str) else ""
 
 
 @log_group.command()
@@ -123,11 +112,13 @@ def show(file: str, since: _dt.date | None, until: _dt.date | None, edition: str
 
     This does not check the chain: run `scr log verify FILE` for that.
     """
+    from ..engine.audit.records import case_reference, record_filter
+
     log = _open(file)
     total = log.head()[0]
     rows = [[seq, str(r.get("made_at", ""))[:19].replace("T", " "), _short(r.get("record_id", "")),
-             case_reference(r), _cell_editions(r), _cell_outcomes(r)]
-            for seq, r in log.numbered_entries(since, until, edition, outcome)]
+             case_reference(r) or "", _cell_editions(r), _cell_outcomes(r)]
+            for seq, r in log.numbered_entries(record_filter(since, until, edition, outcome))]
     if rows:
         click.echo(tabulate(rows, headers=["Seq", "Made at (UTC)", "Record", "Case", "Editions", "Outcomes"],
                             tablefmt="simple"))
@@ -156,16 +147,12 @@ def _refuse_overwriting_a_log(output: str) -> None:
     `scr log export LOG -o LOG` truncated the log before reading it: every entry was lost,
     and the error that followed said the file was not changed.
     """
+    from ..engine.audit.store import file_is_sqlite
     from ..errors import InputError, Problem
 
-    try:
-        if not stat.S_ISREG(os.stat(output).st_mode):
-            return  # a pipe or a device (-o /dev/stdout): reading it could block, and it holds no log
-        with open(output, "rb") as existing:
-            head = existing.read(16)
-    except OSError:
-        return  # no such file (it will be created), or one that cannot be read: opening it reports why
-    if head == b"SQLite format 3\x00":
+    # Not a regular file (a pipe, -o /dev/stdout), no such file (it will be created), or one that
+    # cannot be read (opening it reports why): none holds a log.
+    if file_is_sqlite(output):
         raise InputError("the output file is a decision log: exporting over it would destroy its entries; nothing "
                          "was written", [Problem("--output", output, "a new file, or a JSON Lines file to replace",
                                                  "export to another file name")])
@@ -186,15 +173,18 @@ def export(file: str, output: str | None, redact: bool) -> None:
     carry the hash chain: keep the log itself as the evidence.
     """
     log = _open(file)
+    redactor = None
+    if redact:
+        from ..engine.audit.redaction import redact as redactor
     if output:
         _refuse_overwriting_a_log(output)
         try:
             with _open_private(output) as out:
-                count = log.export_jsonl(out, redact=redact)
+                count = log.export_jsonl(out, redact=redactor)
         except OSError as exc:
             raise click.FileError(output, exc.strerror or str(exc)) from None
     else:
-        count = log.export_jsonl(sys.stdout, redact=redact)
+        count = log.export_jsonl(sys.stdout, redact=redactor)
     where = f" to {output}" if output else ""
     click.echo(f"Exported {count} record{'' if count == 1 else 's'}{where}{' (redacted)' if redact else ''}.",
                err=True)
@@ -210,21 +200,11 @@ def import_(file: str, source: IO[bytes]) -> None:
     written in one transaction, so a bad line writes nothing. FILE is created if it does not
     exist. The records get new sequence numbers in FILE's chain.
     """
-    from ..engine.log import DecisionLog
-    from ..engine.record import parse_record
-    from ..errors import InputError, Problem
+    from ..engine.audit.ledger import Ledger
+    from ..engine.audit.records import parse_record
 
-    name = str(getattr(source, "name", "SOURCE"))
-    data = source.read()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError("the file is not UTF-8 JSON Lines; nothing was imported", [Problem(
-            f"byte {exc.start}", f"byte 0x{data[exc.start]:02x}", "UTF-8 text, one decision record per line")],
-            name) from None
-    stream = io.StringIO(text)
-    stream.name = name  # type: ignore[attr-defined]  # errors name the source file, not the log
-    log = DecisionLog(file)
-    count = log.import_jsonl(stream, validate=parse_record)
+    log = Ledger(file)
+    # source=: errors name the file read, not the log.
+    count = log.import_jsonl(source.read(), validate=parse_record, source=str(getattr(source, "name", "SOURCE")))
     seq, _hash = log.head()
     click.echo(f"Imported {count} record{'' if count == 1 else 's'} into {file}; it now has {_entries(seq)}.")

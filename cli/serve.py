@@ -89,11 +89,11 @@ def serve(host: str, port: int, token: str | None, log_path: str | None) -> None
             "SCR_SERVE_TOKEN) so that every request must carry it, or leave --host out to listen on this machine "
             "only")
     if log_path:
-        from ..engine.log import DecisionLog
+        from ..engine.audit.ledger import Ledger
 
-        # Open (or create) the log now: one that cannot be written used to surface only as a
+        # Open (or create) the log now: one that cannot be written would surface only as a
         # server error on every decision, after the server had said it was serving.
-        DecisionLog(log_path)
+        Ledger(log_path)
     from .web import create_app
 
     app = create_app(token=token, log_path=log_path,

@@ -993,11 +993,11 @@ def create_app(token: str | None = None, log_path: str | None = None, *,
     record: Callable[[str, Decision], Any] | None = None
     if log_path:
         try:
-            from ..engine.record import append_to_log
+            from ..engine.audit.records import append_to_log
         except ImportError:  # pragma: no cover - the record module ships with the decision log
             from ..errors import LogError
 
-            raise LogError("this installation cannot write decision logs (scr_eligibility.engine.record is missing)",
+            raise LogError("this installation cannot write decision logs (scr_eligibility.engine.audit is missing)",
                            [Problem("--log", log_path, "an installation with the decision log")]) from None
         record = append_to_log
 

@@ -196,8 +196,7 @@ def test_progress_bar_only_when_asked_or_on_a_terminal(cases_file):
 
 def test_log_appends_one_record_per_decided_case(tmp_path):
     """--log appends each decided case's record, in input order; failed cases add nothing."""
-    pytest.importorskip("scr_eligibility.engine.record")
-    from scr_eligibility.engine.log import DecisionLog
+    from scr_eligibility.engine.audit.ledger import Ledger
 
     path = tmp_path / "cases.jsonl"
     path.write_text(jsonl(json.dumps(CASES[0]), "{", json.dumps(CASES[1])), encoding="utf-8")
@@ -205,7 +204,7 @@ def test_log_appends_one_record_per_decided_case(tmp_path):
     for jobs in ("1", "2"):
         result = run(str(path), "--log", str(log), "--jobs", jobs)
         assert result.exit_code == 1
-    records = list(DecisionLog(log).entries())
+    records = [body for _seq, body in Ledger(log).numbered_entries()]
     assert [r["outcomes"] for r in records] == [evaluate(c).outcomes for c in (CASES[0], CASES[1])] * 2
 
 

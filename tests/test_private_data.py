@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from scr_eligibility.engine.log import DecisionLog
+from scr_eligibility.engine.audit.ledger import Ledger
 
 from scr_eligibility.cli import main
 from scr_eligibility.facts import BOOL_FACTS, DATE_FACTS, FACT_NAMES, Facts, allowed_values
@@ -89,7 +89,7 @@ def test_the_decision_record_holds_only_facts_of_the_model(tmp_path: Path) -> No
     case.write_text(CASE_YAML)
     log = tmp_path / "decisions.db"
     assert CliRunner().invoke(main, ["check", str(case), "--log", str(log)]).exit_code == 0
-    (record,) = list(DecisionLog(log).entries())
+    (record,) = [body for _seq, body in Ledger(log).numbered_entries()]
     assert set(record["facts"]) <= set(FACT_NAMES)
     assert record["facts"]["case_reference"] == "PRIV-7"
 
@@ -119,14 +119,16 @@ def assert_no_facts(line: str) -> None:
 
 
 def test_a_redacted_export_of_a_real_decision_leaves_the_facts_out(tmp_path: Path) -> None:
-    """A log written by `scr check --log`, exported with redact=True: no fact values anywhere in it.
-    (The pseudonymous case reference is kept by design: see engine/record.py redact.)"""
+    """A log written by `scr check --log`, exported with redaction: no fact values anywhere in it.
+    (The pseudonymous case reference is kept by design: see engine/audit/redaction.py.)"""
+    from scr_eligibility.engine.audit.redaction import redact
+
     log = logged_case(tmp_path)
     out = io.StringIO()
-    assert DecisionLog(log).export_jsonl(out, redact=True) == 1
+    assert Ledger(log).export_jsonl(out, redact=redact) == 1
     assert_no_facts(out.getvalue())
     plain = io.StringIO()
-    DecisionLog(log).export_jsonl(plain)
+    Ledger(log).export_jsonl(plain)
     assert "2009-05-17" in plain.getvalue()  # the unredacted export does hold them: the check above can fail
 
 

@@ -1,182 +1,19 @@
-"""Decision records: a self-contained, replayable account of one decision, and replay itself.
+"""Replay: re-evaluate a decision record under the edition versions it names, and say what differs.
 
-A record holds the facts in canonical form and their hash, every edition used with its
-version and content hash, the engine version, when it was made, the outcomes and the whole
-explained decision (exactly what ``scr check --format json`` prints). Replay re-evaluates
-the facts under the edition versions the record names and says what, if anything, differs;
 ``replay(record, under="wt2023")`` is a what-if: the same facts under another edition.
-
-:func:`redact` removes every fact value from a record (for sharing outside the
-partnership); a redacted record keeps its ``facts_hash``, outcomes, criteria statuses and
-editions, but can no longer be replayed.
-
-Modules stay acyclic at import time: this module imports :mod:`.log` only inside
-:func:`append_to_log`, and :mod:`.log` imports :func:`redact` only inside its redacting export.
 """
 
 from __future__ import annotations
 
-import copy
-import datetime as _dt
-import hashlib
-import json
-import uuid
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from ..criteria.catalogue import get_edition
-from ..errors import EditionNotFound, InputError, Problem, ScrError, expected_from_pydantic
-from ..facts import parse_facts
-from .decision import Decision
-from .evaluation import evaluate
-
-RECORD_SCHEMA_VERSION = 1
-
-#: What a redacted value's words become (``value_label``, ``editions_applied``).
-REDACTED = "(redacted)"
-
-
-class EditionRef(BaseModel):
-    """One edition a decision applied: id, version and the sha256 of its file's bytes."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    id: str
-    version: int
-    content_hash: str
-
-    @property
-    def ref(self) -> str:
-        return f"{self.id}@{self.version}"
-
-
-class DecisionRecord(BaseModel):
-    """One decision, self-contained: enough to replay it under the rules then in force."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    record_id: str = Field(description="A unique id (UUID4, hex).")
-    schema_version: Literal[1] = 1
-    made_at: str = Field(description="When the decision was made (UTC, ISO 8601 with Z).")
-    engine_version: str = Field(description="The scr-eligibility version that made the decision.")
-    case_reference: str | None = Field(default=None, description="The case's (pseudonymous) reference, if given.")
-    editions: tuple[EditionRef, ...] = Field(description="Every edition applied: id, version, content hash.")
-    as_of: _dt.date | None = Field(default=None, description="The date whose rules were applied (null when redacted).")
-    editions_applied: str = Field(description="Why these editions (\"(redacted)\" when redacted: it names a date).")
-    facts: dict[str, Any] | None = Field(description="The known facts, canonical (null in a redacted export).")
-    facts_hash: str = Field(description="sha256 of the canonical JSON of the facts.")
-    outcomes: dict[str, str] = Field(description="Edition id -> outcome of its main determination.")
-    decision: dict[str, Any] = Field(description="The whole explained decision, as `scr check --format json`.")
-    facts_redacted: bool = Field(default=False, description="True when every fact value was removed (see redact).")
-
-
-def canonical(data: Any) -> str:
-    """The canonical JSON text of ``data`` (sorted keys, no spaces): what ``facts_hash`` hashes."""
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def facts_hash(facts: dict[str, Any]) -> str:
-    """``"sha256:"`` + the hex SHA-256 of the canonical JSON of ``facts``."""
-    return "sha256:" + hashlib.sha256(canonical(facts).encode("utf-8")).hexdigest()
-
-
-def make_record(decision: Decision, made_at: _dt.datetime | None = None) -> DecisionRecord:
-    """The record of ``decision`` (``made_at`` defaults to now, UTC)."""
-    when = (made_at or _dt.datetime.now(_dt.UTC)).astimezone(_dt.UTC)
-    facts = decision.facts.known()
-    return DecisionRecord(
-        record_id=uuid.uuid4().hex,
-        made_at=when.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-        engine_version=decision.engine_version,
-        case_reference=decision.case_reference,
-        editions=tuple(EditionRef(id=e.edition, version=e.version, content_hash=e.content_hash)
-                       for e in decision.editions),
-        as_of=decision.as_of,
-        editions_applied=decision.editions_applied,
-        facts=facts,
-        facts_hash=facts_hash(facts),
-        outcomes=decision.outcomes,
-        decision=decision.model_dump(mode="json"),
-    )
-
-
-def record_dict(record: DecisionRecord) -> dict[str, Any]:
-    """The record as JSON-ready data (what the log stores)."""
-    return record.model_dump(mode="json")
-
-
-def parse_record(data: Any, source: str = "record") -> DecisionRecord:
-    """Validate a stored record; a bad one is an InputError naming the field."""
-    try:
-        return DecisionRecord.model_validate(data)
-    except ValidationError as error:
-        raise InputError("not a valid decision record", [
-            Problem(".".join(str(p) for p in e["loc"]) or "record", repr(e.get("input"))[:60], expected_from_pydantic(e))
-            for e in error.errors()], source) from None
-
-
-def append_to_log(path: str, decision: Decision) -> int:
-    """Append the record of ``decision`` to the decision log at ``path``; returns its sequence number."""
-    from .log import DecisionLog
-
-    return DecisionLog(path).append(record_dict(make_record(decision)))
-
-
-# --------------------------------------------------------------------------- redaction
-
-
-def redact(record: dict[str, Any]) -> dict[str, Any]:
-    """A copy of ``record`` (a record as JSON data) with every fact value removed.
-
-    Removed: ``facts`` and ``decision.facts`` (null), each criterion's evidence ``value``
-    (null) and ``value_label`` ("(redacted)"), and what is computed from the case's dates
-    and would give them away: ``as_of`` (null), ``editions_applied`` ("(redacted)": it
-    names the awareness or incident date) and each duty's ``due`` date (null) and the
-    ``skipped`` days before it (empty). Kept: ``facts_hash`` (an auditor holding the facts
-    can check them against it), ``case_reference`` (pseudonymous), the outcomes, every
-    determination and criterion status, the editions and the criteria's words.
-    ``facts_redacted`` is set true. Works on any JSON object: a part that is missing or of
-    another shape is left as it is (only keys already present are changed, besides
-    ``facts`` and ``facts_redacted``). The input is not changed.
-    """
-    out = copy.deepcopy(record)
-    out["facts"] = None
-    out["facts_redacted"] = True
-    _redact_dates(out)
-    decision = out.get("decision")
-    if isinstance(decision, dict):
-        if "facts" in decision:
-            decision["facts"] = None
-        _redact_dates(decision)
-        for edition in _dicts(decision.get("editions")):
-            for criterion in _dicts(edition.get("criteria")):
-                for evidence in _dicts(criterion.get("evidence")):
-                    if "value" in evidence:
-                        evidence["value"] = None
-                    if "value_label" in evidence:
-                        evidence["value_label"] = REDACTED
-            for determination in _dicts(edition.get("determinations")):
-                for duty in _dicts(determination.get("duties")):
-                    if "due" in duty:
-                        duty["due"] = None
-                    if "skipped" in duty:
-                        duty["skipped"] = []
-    return out
-
-
-def _redact_dates(part: dict[str, Any]) -> None:
-    if "as_of" in part:
-        part["as_of"] = None
-    if "editions_applied" in part:
-        part["editions_applied"] = REDACTED
-
-
-def _dicts(value: Any) -> list[dict[str, Any]]:
-    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
-
-
-# --------------------------------------------------------------------------- replay
+from ...criteria.catalogue import get_edition
+from ...errors import EditionNotFound, InputError, Problem, ScrError
+from ...facts import parse_facts
+from ..evaluation import evaluate
+from .records import DecisionRecord, case_reference, edition_refs, facts_hash, parse_record, record_dict
 
 
 class Difference(BaseModel):
@@ -347,22 +184,15 @@ def _identify(raw: Any) -> dict[str, Any]:
     """What can be told about a record even if it is not valid (for the report's columns)."""
     if not isinstance(raw, dict):
         return {"record_id": "?"}
-    editions = raw.get("editions")
     outcomes = raw.get("outcomes")
-    decision = raw.get("decision")
-    case = raw.get("case_reference")
-    if case is None and isinstance(decision, dict):
-        case = decision.get("case_reference")  # records made before case_reference was copied to the top
     return {
         "record_id": str(raw.get("record_id", "?")),
-        "case_reference": case if isinstance(case, str) else None,
+        "case_reference": case_reference(raw),
         "made_at": raw.get("made_at") if isinstance(raw.get("made_at"), str) else None,
         "engine_version": raw.get("engine_version") if isinstance(raw.get("engine_version"), str) else None,
-        "editions": tuple(f"{e.get('id')}@{e.get('version')}" for e in _dicts(editions)),
+        "editions": edition_refs(raw),
         "old_outcomes": {str(k): str(v) for k, v in outcomes.items()} if isinstance(outcomes, dict) else {},
     }
 
 
-__all__ = ["REDACTED", "DecisionRecord", "Difference", "EditionRef", "ReplayResult",
-           "append_to_log", "canonical", "error_text", "facts_hash", "make_record", "parse_record", "record_dict",
-           "redact", "replay"]
+__all__ = ["Difference", "ReplayResult", "error_text", "replay"]
