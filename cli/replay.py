@@ -85,6 +85,10 @@ def _differences(result: Any) -> str:
             continue  # another edition's outcome: already in the table's columns
         prefix = f"{d.edition} " if several else ""
         lines.append(_wrap(f"{prefix}{d.what}: {d.before} -> {d.after}"))
+    if result.wording_changed:
+        paths = result.wording_differs_at
+        shown = ", ".join(paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
+        lines.append(_wrap(f"explanation wording differs at {shown}"))
     if result.what_if and result.deciding_facts:
         lines.append(_wrap("depends on: " + ", ".join(result.deciding_facts)))
     return "\n".join(lines)
@@ -105,6 +109,13 @@ def _recorded(result: Any) -> str:
 
 def _case(result: Any) -> str:
     return result.case_reference or ""
+
+
+def _status(result: Any) -> str:
+    """The Replay cell: a decision that is the same, but worded otherwise, says so."""
+    if result.status == "same" and result.wording_changed:
+        return "same (explanation wording differs)"
+    return str(result.status)
 
 
 def _label(where: str, result: Any) -> str:
@@ -185,13 +196,15 @@ def replay(source: str, under: str | None, fmt: str, progress: bool | None) -> N
 
 
 def _replay_report(results: list[tuple[str, Any]]) -> None:
-    rows = [[_label(where, r), _case(r), _editions_cell(r), _outcomes_cell(r.old_outcomes), r.status,
+    rows = [[_label(where, r), _case(r), _editions_cell(r), _outcomes_cell(r.old_outcomes), _status(r),
              _differences(r)] for where, r in results]
     click.echo(tabulate(rows, headers=["Record", "Case", "Editions", "Recorded outcome", "Replay", "How it differs"],
                         tablefmt="simple"))
     counts = Counter(r.status for _, r in results)
+    reworded = sum(r.status == "same" and r.wording_changed for _, r in results)
+    worded = f" ({reworded} with the explanation worded differently)" if reworded else ""
     click.echo(f"\n{len(results)} record{'' if len(results) == 1 else 's'} replayed under the editions they name: "
-               f"{counts['same']} same, {counts['different']} different, {counts['error']} "
+               f"{counts['same']} same{worded}, {counts['different']} different, {counts['error']} "
                f"error{'' if counts['error'] == 1 else 's'}.")
 
 

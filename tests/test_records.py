@@ -168,15 +168,60 @@ def test_a_record_changed_with_its_hash_recomputed_replays_as_different():
     assert "outcome" in whats and "criterion M1" in whats
 
 
-def test_an_explanation_that_changed_while_the_outcomes_did_not_is_still_reported():
-    """Same outcomes and statuses but other words (here a due date) in the recorded explanation: `different`, naming where."""
+def test_a_due_date_that_changed_while_the_outcomes_did_not_replays_as_different():
+    """Same outcomes and statuses but another due date in the recorded explanation: `different`, naming the duty."""
     record = record_dict(make_record(evaluate(load_case(str(M1)))))
     duty = record["decision"]["editions"][0]["determinations"][0]["duties"][0]
-    duty["due"] = "2099-01-01"
+    real, duty["due"] = duty["due"], "2099-01-01"
     result = replay(record)
     assert result.status == "different"
-    assert [(d.what, d.after) for d in result.differences] == [
-        ("explanation", "differs at editions[0].determinations[0].duties[0].due")]
+    assert [(d.what, d.before, d.after) for d in result.differences] == [
+        ("duty scr/lscb_decision due", "2099-01-01", real)]
+    assert result.wording_differs_at == ()  # the due date is the decision's, not its wording
+
+
+def test_explanation_wording_alone_changed_replays_same_and_says_so_regression():
+    """Regression: other words in a recorded explanation made replay say "different". The standard: "an old record
+    replays 'same' when its outcomes, criterion statuses and due dates agree; a change of explanation wording alone
+    is reported as such, never as a different decision"."""
+    record = record_dict(make_record(evaluate(load_case(str(M1)))))
+    edition = record["decision"]["editions"][0]
+    edition["criteria"][0]["title"] = "an older title"
+    edition["determinations"][0]["label"] = "an older label"
+    result = replay(record)
+    assert result.status == "same"
+    assert result.differences == ()
+    assert result.wording_changed is True
+    assert result.wording_differs_at == ("editions[0].criteria[0].title", "editions[0].determinations[0].label")
+    untouched = replay(record_dict(make_record(evaluate(load_case(str(M1))))))
+    assert (untouched.status, untouched.wording_changed, untouched.wording_differs_at) == ("same", False, ())
+
+
+def test_scr_replay_says_same_explanation_wording_differs_and_exits_0(tmp_path):
+    """`scr replay`: a record whose explanation alone is worded otherwise is "same (explanation wording differs)"."""
+    record = record_dict(make_record(evaluate(load_case(str(M1)))))
+    record["decision"]["editions"][0]["criteria"][0]["title"] = "an older title"
+    result = run("replay", str(write_jsonl(tmp_path / "old.jsonl", [record])))
+    assert result.exit_code == 0, result.output
+    assert "same (explanation wording differs)" in flat(result.stdout)
+    assert "explanation wording differs at editions[0].criteria[0].title" in flat(result.stdout)
+    assert "1 same (1 with the explanation worded differently), 0 different, 0 errors." in result.stdout
+
+
+def test_a_fact_field_added_to_the_fact_model_after_the_record_was_made_is_no_difference_regression():
+    """Regression: a record made before a fact field existed replayed "different" because the replay's facts hold
+    that field (null). A fact the record does not hold and that is null in the replay is not a difference at all."""
+    record = record_dict(make_record(evaluate(load_case(str(M1)))))
+    facts = record["decision"]["facts"]
+    newer = [name for name, value in facts.items() if value is None][:3]
+    assert newer  # M1 leaves some facts unknown
+    for name in newer:
+        del facts[name]  # as if the fact model had not had these fields yet
+    result = replay(record)
+    assert (result.status, result.differences, result.wording_changed) == ("same", (), False)
+    # A fact the record holds but the replay does not, or holds otherwise, is still seen.
+    facts["age"] = 3
+    assert replay(record).wording_differs_at == ("facts.age",)
 
 
 # --------------------------------------------------------------------------- scr log verify / show

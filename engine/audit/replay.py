@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -13,7 +14,7 @@ from ...criteria.catalogue import get_edition
 from ...errors import EditionNotFound, InputError, Problem, ScrError
 from ...facts import parse_facts
 from ..evaluation import evaluate
-from .records import DecisionRecord, case_reference, edition_refs, facts_hash, parse_record, record_dict
+from .records import DecisionRecord, case_reference, edition_refs, facts_hash, objects_in, parse_record, record_dict
 
 
 class Difference(BaseModel):
@@ -22,7 +23,7 @@ class Difference(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     edition: str
-    what: str = Field(description="'outcome', 'determination <id>', 'criterion <id>' or 'explanation'.")
+    what: str = Field(description="'outcome', 'determination <id>', 'criterion <id>' or 'duty <id> due'.")
     before: str
     after: str
 
@@ -30,10 +31,14 @@ class Difference(BaseModel):
 class ReplayResult(BaseModel):
     """The outcome of replaying one record.
 
-    ``status``: ``same`` (the replay gives the recorded decision), ``different`` (it does
-    not: see ``differences``; in a what-if, the outcome would change) or ``error`` (the
-    record could not be replayed: see ``error``). ``editions`` are the record's own
-    (``id@version``), ``replayed_under`` those actually applied.
+    ``status``: ``same`` (the replay gives the recorded decision: the same outcomes, every
+    determination's outcome, every criterion's status and every duty's due date),
+    ``different`` (it does not: see ``differences``; in a what-if, the outcome would
+    change) or ``error`` (the record could not be replayed: see ``error``). A ``same``
+    replay whose explanation is otherwise worded differently says so in
+    ``wording_changed`` and ``wording_differs_at`` (the JSON paths): that is never a
+    different decision. ``editions`` are the record's own (``id@version``),
+    ``replayed_under`` those actually applied.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -51,18 +56,39 @@ class ReplayResult(BaseModel):
     deciding_facts: tuple[str, ...] = Field(
         default=(), description="Unknown facts whose answers could change a replayed main outcome.")
     differences: tuple[Difference, ...] = ()
+    wording_changed: bool = Field(
+        default=False, description="The explanation is worded differently; the decision itself is not.")
+    wording_differs_at: tuple[str, ...] = Field(
+        default=(), description="Where the wording differs (JSON paths such as editions[0].criteria[3].text).")
     error: str | None = None
 
 
-def _criteria_statuses(decision: dict[str, Any]) -> dict[tuple[str, str], str]:
-    return {(e["edition"], c["id"]): c["status"] for e in decision.get("editions", []) for c in e.get("criteria", [])}
+# The decision's parts that make it the decision it is, as {(edition id, part id): value}. A
+# stored record is JSON from anywhere (an old release, a hand-edited export): read it gently.
+
+def _criteria_statuses(decision: dict[str, Any]) -> dict[tuple[str, str], Any]:
+    return {(str(e.get("edition")), str(c.get("id"))): c.get("status")
+            for e in objects_in(decision.get("editions")) for c in objects_in(e.get("criteria"))}
 
 
-def _determinations(decision: dict[str, Any]) -> dict[tuple[str, str], str]:
+def _determinations(decision: dict[str, Any]) -> dict[tuple[str, str], Any]:
     """Every determination but each edition's main one (that is the outcome, compared on its own)."""
-    return {(e["edition"], d["id"]): d["outcome"]
-            for e in decision.get("editions", []) for d in e.get("determinations", [])[1:]}
+    return {(str(e.get("edition")), str(d.get("id"))): d.get("outcome")
+            for e in objects_in(decision.get("editions")) for d in objects_in(e.get("determinations"))[1:]}
 
+
+_NO_SUCH_DUTY = "(no such duty)"
+
+
+def _due_dates(decision: dict[str, Any]) -> dict[tuple[str, str], Any]:
+    """Every duty's due date (None when its start is unknown), keyed by determination and duty."""
+    return {(str(e.get("edition")), f"{d.get('id')}/{u.get('id')}"): u.get("due")
+            for e in objects_in(decision.get("editions")) for d in objects_in(e.get("determinations"))
+            for u in objects_in(d.get("duties"))}
+
+
+_PARTS = (("determination {}", _determinations, "None"), ("criterion {}", _criteria_statuses, "None"),
+          ("duty {} due", _due_dates, _NO_SUCH_DUTY))
 
 # Parts of the explanation that may differ on a faithful replay: the engine that ran it,
 # and the reason for the editions (a replay names them outright instead of choosing by date).
@@ -83,6 +109,20 @@ def _json_differences(before: Any, after: Any, path: str = "") -> list[str]:
 _MISSING = object()
 
 
+def _worded(decision: dict[str, Any], recorded_facts: Any) -> dict[str, Any]:
+    """The parts of a decision compared for wording: all but :data:`_NOT_COMPARED`.
+
+    With ``recorded_facts`` (the recorded decision's ``facts``), fact fields the record does
+    not hold and that are null here are left out: the fact model gained them after the
+    record was made, and a fact no one knew then is still unknown.
+    """
+    out = {k: v for k, v in decision.items() if k not in _NOT_COMPARED}
+    facts = out.get("facts")
+    if isinstance(recorded_facts, dict) and isinstance(facts, dict):
+        out["facts"] = {k: v for k, v in facts.items() if k in recorded_facts or v is not None}
+    return out
+
+
 def error_text(error: ScrError) -> str:
     """An error as one paragraph: the message, then each problem (for a table cell or a log line)."""
     parts = [error.message] + [str(p) for p in error.problems]
@@ -90,36 +130,42 @@ def error_text(error: ScrError) -> str:
 
 
 def _compare(edition_ids: list[str], before: dict[str, Any], old_outcomes: dict[str, str],
-             now: dict[str, Any], new_outcomes: dict[str, str], *, explanation: bool) -> list[Difference]:
-    """What differs between the recorded decision and the replayed one, for the given editions."""
+             now: dict[str, Any], new_outcomes: dict[str, str]) -> list[Difference]:
+    """What makes the replayed decision another decision than the recorded one, for the given editions."""
     differences: list[Difference] = []
     for edition in edition_ids:
         old, new = old_outcomes.get(edition), new_outcomes.get(edition)
         if old != new:
             differences.append(Difference(edition=edition, what="outcome", before=str(old), after=str(new)))
-    for kind, table in (("determination", _determinations), ("criterion", _criteria_statuses)):
+    for what, table, absent in _PARTS:
         old_table, new_table = table(before), table(now)
         for key in sorted(set(old_table) | set(new_table)):
-            if key[0] in edition_ids and old_table.get(key) != new_table.get(key):
-                differences.append(Difference(edition=key[0], what=f"{kind} {key[1]}",
-                                              before=str(old_table.get(key)), after=str(new_table.get(key))))
-    if explanation and not differences:
-        # Same outcomes and statuses, but the explanation may still have changed (wording,
-        # duties, due dates): an auditor must hear of that too.
-        paths = _json_differences({k: v for k, v in before.items() if k not in _NOT_COMPARED},
-                                  {k: v for k, v in now.items() if k not in _NOT_COMPARED})
-        if paths:
-            shown = ", ".join(paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
-            differences.append(Difference(edition=", ".join(edition_ids), what="explanation",
-                                          before="as recorded", after=f"differs at {shown}"))
+            old_value, new_value = old_table.get(key, _MISSING), new_table.get(key, _MISSING)
+            if key[0] in edition_ids and old_value != new_value:
+                differences.append(Difference(
+                    edition=key[0], what=what.format(key[1]),
+                    before=absent if old_value is _MISSING else str(old_value),
+                    after=absent if new_value is _MISSING else str(new_value)))
     return differences
+
+
+# Paths of the parts _compare reports as differences of the decision itself.
+_DECISION_PART = re.compile(r"editions\[\d+\]\.(criteria\[\d+\]\.status|determinations\[\d+\]\.(outcome|duties\[\d+\]\.due))")
+
+
+def _wording(before: dict[str, Any], now: dict[str, Any]) -> tuple[str, ...]:
+    """Where the explanation is worded differently, leaving out the decision's own parts (:func:`_compare`'s)."""
+    paths = _json_differences(_worded(before, None), _worded(now, before.get("facts")))
+    return tuple(p for p in paths if not _DECISION_PART.fullmatch(p))
 
 
 def replay(record: DecisionRecord | dict[str, Any], under: str | None = None) -> ReplayResult:
     """Re-evaluate a record under the edition versions it names (or, with ``under``, another edition) and compare.
 
-    Without ``under`` the result is ``same`` only if the outcomes, every determination,
-    every criterion status and the rest of the explanation are as recorded. Errors for
+    Without ``under`` the result is ``same`` when the outcomes, every determination's
+    outcome, every criterion status and every duty's due date are as recorded; other
+    differences in the explanation's words are reported (``wording_changed``) but do not
+    make the decision a different one. Errors for
     this record come back as an ``error`` result, never raised: an edition version this
     installation does not have, an edition file that differs from the one the record
     was made with (its content hash), facts that do not match ``facts_hash``, redacted
@@ -165,7 +211,7 @@ def replay(record: DecisionRecord | dict[str, Any], under: str | None = None) ->
     if under:
         new_id = decision.editions[0].edition
         if new_id in parsed.outcomes:
-            differences = _compare([new_id], parsed.decision, parsed.outcomes, now, new_outcomes, explanation=False)
+            differences = _compare([new_id], parsed.decision, parsed.outcomes, now, new_outcomes)
             changed = any(d.what == "outcome" for d in differences)
         else:
             old = "; ".join(f"{k}: {v}" for k, v in parsed.outcomes.items())
@@ -174,10 +220,11 @@ def replay(record: DecisionRecord | dict[str, Any], under: str | None = None) ->
             differences = [Difference(edition=new_id, what="outcome", before=old, after=f"{new_id}: {new}")]
         return ReplayResult(**base, status="different" if changed else "same", what_if=True,
                             replayed_under=applied, new_outcomes=new_outcomes, differences=tuple(differences))
-    differences = _compare([e.id for e in parsed.editions], parsed.decision, parsed.outcomes, now, new_outcomes,
-                           explanation=True)
+    differences = _compare([e.id for e in parsed.editions], parsed.decision, parsed.outcomes, now, new_outcomes)
+    wording = _wording(parsed.decision, now)
     return ReplayResult(**base, status="different" if differences else "same", replayed_under=applied,
-                        new_outcomes=new_outcomes, differences=tuple(differences))
+                        new_outcomes=new_outcomes, differences=tuple(differences),
+                        wording_changed=bool(wording), wording_differs_at=wording)
 
 
 def _identify(raw: Any) -> dict[str, Any]:
