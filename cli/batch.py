@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -22,8 +22,8 @@ def _stderr_is_terminal() -> bool:
         return False
 
 
-def _log_appender(log_path: str | None) -> Any:
-    """The decision log's ``append_to_log``, or None when no log was asked for."""
+def _log_appender(log_path: str | None) -> Callable[[Any], int] | None:
+    """``record(decision)``, appending its record to the decision log; None when no log was asked for."""
     if not log_path:
         return None
     from ..engine.audit.ledger import Ledger
@@ -31,8 +31,8 @@ def _log_appender(log_path: str | None) -> Any:
 
     # Open (or create) the log before the first case: a log that cannot be written must fail
     # before any decision is printed, not leave output that was never recorded.
-    Ledger(log_path)
-    return append_to_log
+    ledger = Ledger(log_path)
+    return lambda decision: append_to_log(ledger, decision)
 
 
 def render_summary(summary: Any) -> str:
@@ -70,7 +70,7 @@ def batch(source: str, output: str | None, as_of: _dt.date | None, editions: tup
     from ..engine.batch import Summary, count_cases, run_batch
     from ..engine.decision import Decision
 
-    append_to_log = _log_appender(log_path)
+    record = _log_appender(log_path)
     if progress is None:
         progress = _stderr_is_terminal()
     cpus = os.cpu_count() or 1
@@ -80,7 +80,7 @@ def batch(source: str, output: str | None, as_of: _dt.date | None, editions: tup
         click.echo(f"Note: --jobs {jobs} is more than the {cpus} CPUs here; using {cpus}.", err=True)
         jobs = cpus
     results = run_batch(source, as_of=as_of, editions=list(editions) or None, jobs=jobs,
-                        keep_decisions=append_to_log is not None)
+                        keep_decisions=record is not None)
     summary = Summary()
     out: IO[str]
     out = _open_output(output, source, log_path) if output else sys.stdout
@@ -88,13 +88,15 @@ def batch(source: str, output: str | None, as_of: _dt.date | None, editions: tup
         shown: Iterator[Any]
         with _progressbar(results, count_cases(source)) if progress else _nullbar(results) as shown:
             for result in shown:
+                if result.ok and record is not None:
+                    # Recorded before it is shown: a kill or a log fault (locked, full) never leaves
+                    # the output holding a decision the log does not. Decisions made in worker
+                    # processes come back as JSON: rebuild them to record them.
+                    record(result.decision or Decision.model_validate_json(result.line))
                 out.write(result.line + "\n")
                 summary.add(result)
                 if result.message:
                     click.echo(("\n" if progress else "") + f"Error: {result.message}", err=True)
-                elif append_to_log is not None:
-                    # Decisions made in worker processes come back as JSON: rebuild them to record them.
-                    append_to_log(log_path, result.decision or Decision.model_validate_json(result.line))
     finally:
         if output:
             out.close()
