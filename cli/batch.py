@@ -131,8 +131,11 @@ def _open_output(output: str, source: str, log_path: str | None) -> IO[str]:
                     "read; nothing was written",
                     [Problem("--output", output, "a file that is not an input of this run (the cases or the log)",
                              "write to a new file")])
+    from ..files import open_private
+
     try:
-        return open(output, "w", encoding="utf-8", newline="\n")  # noqa: SIM115 - closed by the caller
+        # Owner-only (0600) whatever the umask: the decisions hold the facts of the cases.
+        return open_private(output)
     except OSError as error:  # a missing folder, no permission: say which option and why
         raise ScrError("cannot write the decisions to that file", [Problem(
             "--output", output, "a file that can be created or written", error.strerror or str(error))],

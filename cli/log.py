@@ -8,8 +8,6 @@ Exit codes: 0 done; 1 the log does not verify (``verify``) or a bad line or reco
 from __future__ import annotations
 
 import datetime as _dt
-import os
-import stat
 import sys
 from typing import IO, Any
 
@@ -129,18 +127,6 @@ def show(file: str, since: _dt.date | None, until: _dt.date | None, edition: str
         click.echo(f"{_entries(len(rows))}.")
 
 
-def _open_private(path: str) -> IO[str]:
-    """Open ``path`` for writing, created owner-only (0600): an unredacted export holds the facts."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0), 0o600)
-    try:
-        if stat.S_ISREG(os.fstat(fd).st_mode):
-            os.fchmod(fd, 0o600)  # an existing file keeps its mode through O_CREAT: tighten it too
-        return os.fdopen(fd, "w", encoding="utf-8", newline="\n")
-    except BaseException:
-        os.close(fd)
-        raise
-
-
 def _refuse_overwriting_a_log(output: str) -> None:
     """Refuse an --output that is a decision log (this one, or another): opening it would empty it.
 
@@ -177,9 +163,12 @@ def export(file: str, output: str | None, redact: bool) -> None:
     if redact:
         from ..engine.audit.redaction import redact as redactor
     if output:
+        from ..files import open_private
+
         _refuse_overwriting_a_log(output)
         try:
-            with _open_private(output) as out:
+            # Owner-only (0600) whatever the umask: an unredacted export holds the facts.
+            with open_private(output) as out:
                 count = log.export_jsonl(out, redact=redactor)
         except OSError as exc:
             raise click.FileError(output, exc.strerror or str(exc)) from None

@@ -27,6 +27,7 @@ import time
 from urllib.parse import quote
 
 from ...errors import LogError, Problem
+from ...files import private_fd
 
 #: The log schema version this code writes and the only one it reads.
 LOG_SCHEMA_VERSION = 1
@@ -127,19 +128,16 @@ class Store:
     def _create(self) -> bool:
         """Create and initialise a new log at the path; False if another process got there first."""
         try:
-            # O_EXCL: never adopt or truncate a file that appeared meanwhile; 0o600 from the
+            # Exclusive: never adopt or truncate a file that appeared meanwhile; 0600 from the
             # very first moment, before SQLite (which copies the database file's mode to its
             # -journal file) touches it.
-            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
+            fd = private_fd(self.path, exclusive=True)
         except FileExistsError:
             return False
         except OSError as exc:
             raise self.os_error(exc, "create") from exc
         try:
-            try:
-                os.fchmod(fd, 0o600)  # a umask can only remove bits; make it exactly 0600
-            finally:
-                os.close(fd)
+            os.close(fd)
             conn = _open_connection(self.path, read_only=False, timeout=self.timeout)
             try:
                 # Rollback journal (DELETE): no -wal/-shm files that outlive a connection
