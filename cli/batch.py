@@ -12,7 +12,7 @@ from typing import IO, Any
 import click
 from tabulate import tabulate
 
-from .params import DATE
+from .params import DATE, SIGN_KEY, log_for_writing
 
 
 def _stderr_is_terminal() -> bool:
@@ -22,16 +22,13 @@ def _stderr_is_terminal() -> bool:
         return False
 
 
-def _log_appender(log_path: str | None) -> Callable[[Any], int] | None:
+def _log_appender(log_path: str | None, sign_key: str | None) -> Callable[[Any], int] | None:
     """``record(decision)``, appending its record to the decision log; None when no log was asked for."""
-    if not log_path:
+    ledger = log_for_writing(log_path, sign_key)  # before the first case, see log_for_writing
+    if ledger is None:
         return None
-    from ..engine.audit.ledger import Ledger
     from ..engine.audit.records import append_to_log
 
-    # Open (or create) the log before the first case: a log that cannot be written must fail
-    # before any decision is printed, not leave output that was never recorded.
-    ledger = Ledger(log_path)
     return lambda decision: append_to_log(ledger, decision)
 
 
@@ -52,12 +49,13 @@ def render_summary(summary: Any) -> str:
 @click.option("--edition", "editions", multiple=True, metavar="ID",
               help="Apply this edition (id or id@version) to every case; repeat for several.")
 @click.option("--log", "log_path", type=click.Path(dir_okay=False), help="Append each decision's record to this log.")
+@SIGN_KEY
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
               help="Worker processes (0: one per CPU; never more than the CPUs).")
 @click.option("--progress/--no-progress", default=None,
               help="Show a progress bar on standard error (default: only when it is a terminal).")
 def batch(source: str, output: str | None, as_of: _dt.date | None, editions: tuple[str, ...], log_path: str | None,
-          jobs: int, progress: bool | None) -> None:
+          sign_key: str | None, jobs: int, progress: bool | None) -> None:
     """Decide every case in INPUT: a JSON Lines file (one fact set per line, - for standard input) or a folder of
     .yaml/.yml/.json case files (taken in name order).
 
@@ -70,7 +68,10 @@ def batch(source: str, output: str | None, as_of: _dt.date | None, editions: tup
     from ..engine.batch import Summary, count_cases, run_batch
     from ..engine.decision import Decision
 
-    record = _log_appender(log_path)
+    from .edited import warn_if_edited
+
+    record = _log_appender(log_path, sign_key)
+    warned: set[str] = set()
     if progress is None:
         progress = _stderr_is_terminal()
     cpus = os.cpu_count() or 1
@@ -88,6 +89,7 @@ def batch(source: str, output: str | None, as_of: _dt.date | None, editions: tup
         shown: Iterator[Any]
         with _progressbar(results, count_cases(source)) if progress else _nullbar(results) as shown:
             for result in shown:
+                warn_if_edited((ref for ref, _outcome in result.outcomes), warned)
                 if result.ok and record is not None:
                     # Recorded before it is shown: a kill or a log fault (locked, full) never leaves
                     # the output holding a decision the log does not. Decisions made in worker

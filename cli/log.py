@@ -1,4 +1,4 @@
-"""`scr log`: verify, list, export and import the tamper-evident decision log.
+"""`scr log`: verify, list, export and import the tamper-evident decision log, and make a key to sign it.
 
 Reading commands open the log read-only: they never create a log or write to one.
 Exit codes: 0 done; 1 the log does not verify (``verify``) or a bad line or record
@@ -22,7 +22,9 @@ def log_group() -> None:
     """Check, list, export and import a decision log (the file `scr check --log FILE` writes).
 
     The log is tamper-evident: each entry holds the hash of the one before it, so an entry
-    changed, removed or inserted after it was written is found by `scr log verify`.
+    changed, removed or inserted after it was written is found by `scr log verify`. Logs written
+    with --sign-key (a key from `scr log keygen`) also carry signed checkpoints, which
+    `scr log verify --public-key` checks.
     """
 
 
@@ -47,11 +49,25 @@ def _head_option(value: str | None) -> tuple[int, str] | None:
 @click.option("--expect-head", metavar="SEQ:HASH",
               help="Also check that entry SEQ still has HASH (a head printed by an earlier verify and kept elsewhere): "
                    "this finds a log rewritten from that entry on.")
-def verify(file: str, expect_head: str | None) -> None:
+@click.option("--public-key", type=click.Path(dir_okay=False), metavar="KEY.pub",
+              help="Also check every signed checkpoint with this public key (from `scr log keygen`), and that the "
+                   "head is signed: this finds a rewritten log, and entries appended without the private key.")
+def verify(file: str, expect_head: str | None, public_key: str | None) -> None:
     """Check every entry of the log FILE: prints OK and the count, or the first bad entry and why (exit 1)."""
     expected = _head_option(expect_head)
+    key = None
+    if public_key:
+        from ..engine.audit.signing import load_public_key
+
+        key = load_public_key(public_key)
     log = _open(file)
-    report = log.verify()
+    report = log.verify(key)
+    if not report.ok and report.signature_fault:
+        click.echo(f"BAD: {file}: the signatures do not vouch for the log: {report.reason}")
+        good = report.entries_checked
+        covered = "No entry is" if good == 0 else "Entry 1 is" if good == 1 else f"Entries 1 to {good} are"
+        click.echo(f"{covered} covered by good signatures.")
+        sys.exit(1)
     if not report.ok:
         where = f"entry {report.first_bad_seq}" if report.first_bad_seq is not None else "the log"
         click.echo(f"BAD: {file}: {where} is not as written: {report.reason}")
@@ -68,9 +84,16 @@ def verify(file: str, expect_head: str | None) -> None:
             sys.exit(1)
     click.echo(f"OK: {file}: {_entries(report.entries_checked)} verified, the chain is intact.")
     click.echo(f"Head: {seq}:{hash_}")
+    if key is not None:
+        count = report.signatures_checked
+        click.echo(f"Signed: {count} checkpoint{'' if count == 1 else 's'} verified with key {key.key_id}"
+                   + (f"; the head (entry {seq}) is signed." if seq else "; the log is empty."))
+    elif signers := log.signing_keys():
+        click.echo(f"The log carries checkpoints signed with key {', '.join(signers)}: give --public-key KEY.pub "
+                   "to check them.")
     if expected is not None:
         click.echo(f"Entry {expected[0]} still has the hash noted earlier.")
-    else:
+    elif key is None:
         click.echo("Keep the head somewhere the log's writers cannot change; later, "
                    "`scr log verify FILE --expect-head SEQ:HASH` checks the log was not rewritten.")
 
@@ -197,3 +220,20 @@ def import_(file: str, source: IO[bytes]) -> None:
     count = log.import_jsonl(source.read(), validate=parse_record, source=str(getattr(source, "name", "SOURCE")))
     seq, _hash = log.head()
     click.echo(f"Imported {count} record{'' if count == 1 else 's'} into {file}; it now has {_entries(seq)}.")
+
+
+@log_group.command()
+@click.argument("key", type=click.Path(dir_okay=False))
+def keygen(key: str) -> None:
+    """Make an Ed25519 key pair to sign decision logs: the private key KEY (readable by its owner only) and KEY.pub.
+
+    Give KEY to the log's writers (`scr check`, `scr batch`, `scr serve` with --log FILE --sign-key KEY) and
+    keep it where no one else can read it; give KEY.pub to auditors (`scr log verify FILE --public-key KEY.pub`).
+    Neither file is overwritten if it exists.
+    """
+    from ..engine.audit.signing import generate, public_key_path
+
+    made = generate(key)
+    click.echo(f"Private key: {key} (mode 0600: keep it where only the log's writers can read it)")
+    click.echo(f"Public key:  {public_key_path(key)} (give it to auditors)")
+    click.echo(f"Key id:      {made.key_id}")

@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from ..errors import Problem, ScrError
+from .params import SIGN_KEY, log_for_writing
 
 #: The shortest token accepted: the server is then reachable from other machines.
 MIN_TOKEN = 16
@@ -72,7 +73,8 @@ def run(app: Any, sock: socket.socket) -> None:
                    "of the process list.")
 @click.option("--log", "log_path", type=click.Path(dir_okay=False),
               help="Append every decision made to this decision log. Without it no file is written.")
-def serve(host: str, port: int, token: str | None, log_path: str | None) -> None:
+@SIGN_KEY
+def serve(host: str, port: int, token: str | None, log_path: str | None, sign_key: str | None) -> None:
     """Serve the web form (for subgroup members) and the HTTP API (for other systems).
 
     Nothing about a case is kept between requests. The form is at / and the API under /v1
@@ -88,15 +90,13 @@ def serve(host: str, port: int, token: str | None, log_path: str | None) -> None
             f"listening on {host} lets other machines reach the form and the API: give --token TOKEN (or set "
             "SCR_SERVE_TOKEN) so that every request must carry it, or leave --host out to listen on this machine "
             "only")
-    if log_path:
-        from ..engine.audit.ledger import Ledger
-
-        # Open (or create) the log now: one that cannot be written would surface only as a
-        # server error on every decision, after the server had said it was serving.
-        Ledger(log_path)
+    # Open (or create) the log now: one that cannot be written would surface only as a server
+    # error on every decision, after the server had said it was serving. The open log (with its
+    # signing key) is what the app appends to.
+    log = log_for_writing(log_path, sign_key)
     from .web import create_app
 
-    app = create_app(token=token, log_path=log_path,
+    app = create_app(token=token, log_path=log,
                      allowed_hosts=None if token else LOOPBACK_NAMES + ((host,) if host not in LOOPBACK_NAMES else ()))
     sock = bind(host, port)
     actual = sock.getsockname()[1]

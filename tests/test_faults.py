@@ -178,8 +178,8 @@ def test_an_engine_fault_in_scr_check_exits_3_and_logs_nothing(
 class QuickLog(Ledger):
     """A Ledger that waits 0.2 s (not 5 s) for another process's lock, so the locked-log test is quick."""
 
-    def __init__(self, path: Any, *, read_only: bool = False, timeout: float = 0.2) -> None:
-        super().__init__(path, read_only=read_only, timeout=timeout)
+    def __init__(self, path: Any, *, read_only: bool = False, timeout: float = 0.2, **options: Any) -> None:
+        super().__init__(path, read_only=read_only, timeout=timeout, **options)
 
 
 def test_a_full_disk_fails_scr_check_with_exit_3_and_keeps_the_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -129,5 +129,5 @@ def test_the_ledger_imports_nothing_of_the_records_redaction_or_replay() -> None
             reached.add(target)
             todo.append(target)
     audit = "scr_eligibility.engine.audit."
-    assert {m for m in reached if m.startswith(audit)} <= {audit + "store", audit + "canonical"}
+    assert {m for m in reached if m.startswith(audit)} <= {audit + "store", audit + "canonical", audit + "checkpoints"}
     assert not {m for m in reached if m.startswith(("scr_eligibility.engine.evaluation", "scr_eligibility.rules"))}

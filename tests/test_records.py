@@ -29,11 +29,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scr_eligibility.cli import main
 from scr_eligibility.engine import evaluate, load_case
-from scr_eligibility.engine.audit.ledger import Ledger, entry_hash
+from scr_eligibility.engine.audit.ledger import Ledger
 from scr_eligibility.engine.audit.records import DecisionRecord, make_record, parse_record, record_dict
 from scr_eligibility.engine.audit.redaction import REDACTED, redact
 from scr_eligibility.engine.audit.replay import replay
 from strategies import fact_sets
+from tampering import rewrite_chain_from
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
@@ -269,27 +270,11 @@ def test_changing_any_stored_byte_of_a_real_entry_makes_log_verify_name_that_ent
     path.unlink()
 
 
-def _rewrite_chain_from(path: Path, seq: int, change: dict[str, Any]) -> None:
-    """Change entry ``seq`` and recompute every later hash and the head: what someone with write access could do."""
-    conn = sqlite3.connect(path, isolation_level=None)
-    rows = conn.execute("SELECT seq, record_json FROM entries WHERE seq >= ? ORDER BY seq", (seq,)).fetchall()
-    prev = conn.execute("SELECT entry_hash FROM entries WHERE seq = ?", (seq - 1,)).fetchone()[0]
-    for n, text in rows:
-        if n == seq:
-            text = json.dumps(json.loads(text) | change, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        new = entry_hash(prev, n, text)
-        conn.execute("UPDATE entries SET record_json = ?, prev_hash = ?, entry_hash = ? WHERE seq = ?",
-                     (text, prev, new, n))
-        prev = new
-    conn.execute("UPDATE meta SET value = ? WHERE key = 'head_hash'", (prev,))
-    conn.close()
-
-
 def test_expect_head_finds_a_whole_chain_rewritten_after_the_head_was_noted(log_path):
     """A rewrite with every hash recomputed passes plain verify but fails --expect-head with the head noted before."""
     noted = run("log", "verify", str(log_path)).stdout.split("Head: ")[1].split()[0]
     assert run("log", "verify", str(log_path), "--expect-head", noted).exit_code == 0
-    _rewrite_chain_from(log_path, 3, {"outcomes": {"lscb-scr-2006": "not_met"}})
+    rewrite_chain_from(log_path, 3, {"outcomes": {"lscb-scr-2006": "not_met"}})
     assert run("log", "verify", str(log_path)).exit_code == 0  # the documented limit of a keyless chain
     result = run("log", "verify", str(log_path), "--expect-head", noted)
     assert result.exit_code == 1

@@ -7,6 +7,9 @@ exports and imports JSON objects. What a decision record is (and how to filter, 
 validate one) lives in :mod:`.records`, :mod:`.redaction` and :mod:`.replay`, and is handed
 in as callables; the SQLite file itself is :mod:`.store`'s.
 
+(About 470 lines, more than the house's 400: writing, reading and verifying the chain belong
+together; the file is :mod:`.store`'s and the signatures :mod:`.checkpoints`'.)
+
 The chain
 ---------
 Each entry stores the canonical JSON of its body (:func:`.canonical.canonical_json`),
@@ -21,9 +24,11 @@ What "tamper-evident" means here
 --------------------------------
 :meth:`Ledger.verify` detects an entry that was edited, deleted (in the middle or at the
 end), inserted or moved by anyone who did not also recompute every later hash and the
-head. Anyone who can write the file *can* rewrite the whole chain: there is no secret key.
-To guard against that, record :meth:`Ledger.head` somewhere the writer cannot reach (a
-ticket, a signed note) and compare it later.
+head. Anyone who can write the file *can* rewrite the whole chain, unless its writers sign
+it: a writer given a ``signer`` (:mod:`.signing`) adds a signed checkpoint of the head with
+each append (:mod:`.checkpoints`), and ``verify(public_key=...)`` then finds a rewrite or an
+append made without the private key. Without signing, record :meth:`Ledger.head` somewhere
+the writer cannot reach (a ticket, a signed note) and compare it later.
 
 Faults and concurrency
 ----------------------
@@ -33,7 +38,7 @@ operation opens its own short-lived SQLite connection, so one :class:`Ledger` ma
 by threads, and any number of processes may append to one file at once.
 
 Entries of other kinds (events, say) can be added as bodies the callers tell apart: the
-chain and the head cover every entry alike.
+chain, the head and the checkpoints cover every entry alike.
 """
 
 from __future__ import annotations
@@ -48,7 +53,9 @@ from typing import Any, TextIO
 
 from ...errors import InputError, LogError, Problem, ScrError
 from ...parsing import json_lines
+from . import checkpoints
 from .canonical import canonical_json
+from .checkpoints import Signer, Verifier
 from .store import GENESIS_HASH, LOG_SCHEMA_VERSION, Store
 
 __all__ = [
@@ -77,12 +84,17 @@ class VerifyReport:
     one (all of them when ``ok``). ``first_bad_seq`` is the sequence number of the first
     entry that is wrong or missing, or ``None`` when the log is good (or the fault is
     not in any one entry, e.g. the head is missing). ``reason`` says what is wrong.
+    ``signatures_checked`` counts the signed checkpoints found good (0 unless a public key
+    was given). ``signature_fault`` is true when the chain is intact but its signatures do
+    not vouch for it; ``entries_checked`` then counts the entries good signatures cover.
     """
 
     ok: bool
     entries_checked: int
     first_bad_seq: int | None = None
     reason: str | None = None
+    signatures_checked: int = 0
+    signature_fault: bool = False
 
 
 def entry_text(body: Body) -> str:
@@ -129,10 +141,13 @@ class Ledger:
     untouched. With ``read_only=True`` the file is never created or written (SQLite
     ``mode=ro``) and :meth:`append` and :meth:`import_jsonl` raise :class:`LogError`.
     ``timeout`` is how many seconds an operation waits for another process's lock.
+    ``signer`` (a :class:`.signing.SigningKey`) signs the head in every write transaction.
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False, timeout: float = 5.0) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False, timeout: float = 5.0,
+                 signer: Signer | None = None) -> None:
         self._store = Store(path, read_only=read_only, timeout=timeout)
+        self._signer = signer
 
     @property
     def path(self) -> str:
@@ -257,6 +272,8 @@ class Ledger:
                 "UPDATE meta SET value = ? WHERE key = ?",
                 [(str(seq), "head_seq"), (prev, "head_hash")],
             )
+            if self._signer is not None:
+                checkpoints.write(conn, self._signer, seq, prev)
             conn.execute("COMMIT")
         finally:
             self._store.end_write(conn)
@@ -343,20 +360,29 @@ class Ledger:
 
     # ------------------------------------------------------------------ verifying
 
-    def verify(self) -> VerifyReport:
-        """Check the whole chain and the head; report the first entry that is wrong.
+    def signing_keys(self) -> list[str]:
+        """The key ids of the log's signed checkpoints, each once (none if it was never signed)."""
+        with self._store.connection("read") as conn:
+            return checkpoints.key_ids(checkpoints.read(conn))
+
+    def verify(self, public_key: Verifier | None = None) -> VerifyReport:
+        """Check the whole chain and the head (and, with ``public_key``, every signed checkpoint).
 
         Detects an edited entry (its hash no longer recomputes, or no longer links to the
         one before), a deleted, inserted or reordered entry (the sequence numbers are not
         1, 2, 3 ... or a link breaks), and deleted or added entries at the end (the last
-        entry is not the recorded head). Reading is done page by page, so writers are
-        not held up; entries appended while it runs are not checked.
+        entry is not the recorded head). With ``public_key`` (a :class:`.signing.PublicKey`)
+        it also finds what only the key can: a chain rewritten with every hash recomputed,
+        and entries appended without the signing key (see :func:`.checkpoints.check`).
+        Reading is done page by page, so writers are not held up; entries appended while
+        it runs are not checked.
         """
         with self._store.connection("verify") as conn:
-            conn.execute("BEGIN")  # head and last seq from one snapshot
+            conn.execute("BEGIN")  # head, last seq and checkpoints from one snapshot
             try:
                 head = self._store.read_head(conn)
                 last_stored = conn.execute("SELECT MAX(seq) FROM entries").fetchone()[0] or 0
+                signed = checkpoints.read(conn) if public_key is not None else []
             finally:
                 conn.execute("COMMIT")
         if head is None:
@@ -364,6 +390,8 @@ class Ledger:
         head_seq, head_hash = head
         upto = max(last_stored, head_seq)
 
+        signed_seqs = {point.seq for point in signed}
+        chain: dict[int, str] = {}  # the hashes at the signed entries, for the checkpoints
         expected_seq = 1
         prev: bytes = GENESIS_HASH.encode("ascii")
         checked = 0
@@ -395,6 +423,8 @@ class Ledger:
                     f"entry {seq} is past the log's recorded head (entry {head_seq}): it was not appended by this log",
                 )
             prev = stored_hash
+            if seq in signed_seqs:
+                chain[seq] = stored_hash.decode("ascii", "replace")
             checked += 1
             expected_seq += 1
 
@@ -409,7 +439,11 @@ class Ledger:
                 False, checked - 1, last,
                 f"entry {last} is not the entry the log's head records (the last entry was replaced)",
             )
-        return VerifyReport(True, checked)
+        if public_key is None:
+            return VerifyReport(True, checked)
+        found = checkpoints.check(signed, chain, head_seq, public_key)
+        return VerifyReport(found.ok, checked if found.ok else found.signed_entries, found.first_bad_seq,
+                            found.reason, found.signatures, signature_fault=not found.ok)
 
 
 def _decode(body: bytes | None, seq: int, path: str) -> str:
