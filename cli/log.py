@@ -107,7 +107,7 @@ def _short(record_id: Any) -> str:
 
 
 def _cell_editions(record: dict[str, Any]) -> str:
-    from ..engine.audit.records import edition_refs
+    from ..engine.audit.stored import edition_refs
 
     return "\n".join(edition_refs(record))
 
@@ -133,7 +133,7 @@ def show(file: str, since: _dt.date | None, until: _dt.date | None, edition: str
 
     This does not check the chain: run `scr log verify FILE` for that.
     """
-    from ..engine.audit.records import case_reference, record_filter
+    from ..engine.audit.stored import case_reference, record_filter
 
     log = _open(file)
     total = log.head()[0]

@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 import scr_eligibility.engine.audit.ledger as ledger_module
 import scr_eligibility.engine.audit.store as store_module
 from scr_eligibility.engine.audit.ledger import GENESIS_HASH, LOG_SCHEMA_VERSION, Ledger, VerifyReport
-from scr_eligibility.engine.audit.records import record_filter
+from scr_eligibility.engine.audit.stored import record_filter
 from scr_eligibility.engine.audit.redaction import redact
 from scr_eligibility.errors import LogError
 from strategies import decision_records

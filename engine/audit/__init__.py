@@ -3,7 +3,9 @@ their redaction and their replay. Names load when first used (see ``scr_eligibil
 
 What may import what: ``ledger`` (with ``store`` and ``canonical``) imports nothing of the others, so
 reading or verifying a log loads neither the record models nor the rule engine; ``records`` imports
-``ledger``; ``redaction`` imports ``records``; ``replay`` imports ``records`` and the engine.
+``ledger``; ``stored`` (records as stored JSON, and their filter) imports neither; ``redaction``
+imports ``stored``; ``replay`` imports ``records``, ``stored`` and the engine. ``signing`` (the keys)
+and ``checkpoints`` (the signed heads, which ``ledger`` imports) stand apart.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from ..._lazy import lazy_names
 
 if TYPE_CHECKING:
     from .ledger import Ledger, VerifyReport
-    from .records import DecisionRecord, append_to_log, make_record, parse_record, record_dict, record_filter
+    from .records import DecisionRecord, append_to_log, make_record, parse_record, record_dict
+    from .stored import record_filter
     from .redaction import redact
     from .replay import ReplayResult, replay
 
@@ -27,7 +30,7 @@ _WHERE = {
     "make_record": ".records",
     "parse_record": ".records",
     "record_dict": ".records",
-    "record_filter": ".records",
+    "record_filter": ".stored",
     "redact": ".redaction",
     "replay": ".replay",
 }

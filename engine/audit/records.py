@@ -4,7 +4,7 @@ A record holds the facts in canonical form and their hash, every edition used wi
 version and content hash, the engine version, when it was made, the outcomes and the whole
 explained decision (exactly what ``scr check --format json`` prints). :mod:`.replay`
 re-evaluates one; :mod:`.redaction` removes its fact values; :mod:`.ledger` keeps them
-without knowing their shape: :func:`record_filter` is the filter handed to it.
+without knowing their shape (:mod:`.stored` reads them as stored, and filters them).
 """
 
 from __future__ import annotations
@@ -12,13 +12,12 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import uuid
-from collections.abc import Callable
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ...criteria.model import edition_ref
-from ...errors import InputError, LogError, Problem, expected_from_pydantic
+from ...errors import InputError, Problem, expected_from_pydantic
 from ..decision import Decision
 from .canonical import canonical_json
 from .ledger import Ledger
@@ -106,90 +105,5 @@ def append_to_log(log: str | Ledger, decision: Decision) -> int:
     return ledger.append(record_dict(make_record(decision)))
 
 
-# --------------------------------------------------------------------------- reading stored records
-# Stored records are JSON data that may come from anywhere (an old release, a hand-edited
-# export): these read them without assuming they are valid.
-
-
-def objects_in(value: Any) -> list[dict[str, Any]]:
-    """The JSON objects in ``value`` if it is a list (others skipped), else none."""
-    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
-
-
-def case_reference(record: dict[str, Any]) -> str | None:
-    """The record's case reference, or None (older records keep it only inside the decision)."""
-    case = record.get("case_reference")
-    decision = record.get("decision")
-    if case is None and isinstance(decision, dict):
-        case = decision.get("case_reference")
-    return case if isinstance(case, str) else None
-
-
-def edition_refs(record: dict[str, Any]) -> tuple[str, ...]:
-    """``id@version`` of every edition the record names, in its order."""
-    return tuple(edition_ref(e.get("id"), e.get("version")) for e in objects_in(record.get("editions")))
-
-
-def _edition_ids(record: dict[str, Any]) -> set[str]:
-    return {e["id"] for e in objects_in(record.get("editions")) if isinstance(e.get("id"), str)}
-
-
-def _made_on(record: dict[str, Any], seq: int) -> _dt.date:
-    """The UTC date of ``made_at``; LogError if it is not an ISO 8601 date-time."""
-    made_at = record.get("made_at")
-    try:
-        if not isinstance(made_at, str):
-            raise ValueError("not a string")
-        when = _dt.datetime.fromisoformat(made_at)
-    except ValueError as exc:
-        raise LogError(
-            f"entry {seq} has no readable made_at, so it cannot be filtered by date",
-            [Problem(f"entry {seq}: made_at", repr(made_at)[:100], "an ISO 8601 date-time such as 2026-11-26T10:00:00Z")],
-        ) from exc
-    if when.tzinfo is not None:
-        when = when.astimezone(_dt.UTC)
-    return when.date()
-
-
-def record_filter(
-    since: _dt.date | None = None,
-    until: _dt.date | None = None,
-    edition: str | None = None,
-    outcome: str | None = None,
-) -> Callable[[int, dict[str, Any]], bool]:
-    """The ledger filter ``where(seq, record)`` keeping the records that match every filter given.
-
-    ``since`` and ``until`` (inclusive) compare with the date of ``made_at`` in UTC (a
-    ``made_at`` without an offset is taken as written). ``edition`` keeps records that name
-    that edition id in ``editions``. ``outcome`` keeps records where some edition's outcome
-    equals it; given with ``edition``, it must be *that* edition's outcome. A record whose
-    ``made_at`` cannot be read while a date filter is given raises :class:`LogError` rather
-    than being silently dropped or kept.
-    """
-    for bound in (since, until):
-        if isinstance(bound, _dt.datetime):
-            # datetime is a date subclass; comparing it with a date raises, and truncating
-            # it silently would surprise: filters are whole days.
-            raise TypeError("since/until take a datetime.date, not a datetime")
-
-    def where(seq: int, record: dict[str, Any]) -> bool:
-        if since is not None or until is not None:
-            day = _made_on(record, seq)
-            if (since is not None and day < since) or (until is not None and day > until):
-                return False
-        if edition is not None and edition not in _edition_ids(record):
-            return False
-        if outcome is not None:
-            outcomes = record.get("outcomes")
-            if not isinstance(outcomes, dict):
-                return False
-            if edition is not None:
-                return outcomes.get(edition) == outcome
-            return outcome in outcomes.values()
-        return True
-
-    return where
-
-
-__all__ = ["RECORD_SCHEMA_VERSION", "DecisionRecord", "EditionRef", "append_to_log", "case_reference",
-           "edition_refs", "facts_hash", "make_record", "objects_in", "parse_record", "record_dict", "record_filter"]
+__all__ = ["RECORD_SCHEMA_VERSION", "DecisionRecord", "EditionRef", "append_to_log", "facts_hash", "make_record",
+           "parse_record", "record_dict"]

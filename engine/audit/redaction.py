@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from .records import objects_in
+from .stored import objects_in
 
 #: What a redacted value's words become (``value_label``, ``editions_applied``).
 REDACTED = "(redacted)"

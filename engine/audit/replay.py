@@ -14,7 +14,8 @@ from ...criteria.catalogue import get_edition
 from ...errors import EditionNotFound, InputError, Problem, ScrError
 from ...facts import parse_facts
 from ..evaluation import evaluate
-from .records import DecisionRecord, case_reference, edition_refs, facts_hash, objects_in, parse_record, record_dict
+from .records import DecisionRecord, facts_hash, parse_record, record_dict
+from .stored import case_reference, edition_refs, objects_in
 
 
 class Difference(BaseModel):
