@@ -9,8 +9,6 @@ running decision after every answer.
 from __future__ import annotations
 
 import datetime as _dt
-import os
-import stat
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +16,7 @@ import click
 
 from ..dates import DATE_FORMATS, EXAMPLE, parse_date
 from ..errors import ScrError
+from ..files import open_private
 from ..facts import Facts, age_on, label, parse_facts
 from .params import DATE
 
@@ -147,20 +146,6 @@ def _ask_one(number: int, question: Any, answers: dict[str, Any], options: dict[
         return decision
 
 
-def _write_private(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` owner-only (0600) whatever the umask: the facts and the decision hold a case."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0), 0o600)
-    try:
-        if stat.S_ISREG(os.fstat(fd).st_mode):
-            os.fchmod(fd, 0o600)  # a umask can only take bits away, and a file overwritten keeps its mode
-        out = os.fdopen(fd, "w", encoding="utf-8")
-    except BaseException:
-        os.close(fd)
-        raise
-    with out:
-        out.write(text)
-
-
 def _save(prompt: str, write: Any, saved: list[str]) -> None:
     """Offer to save; an empty answer (or n) saves nothing. A file that exists is overwritten only if confirmed."""
     while True:
@@ -175,7 +160,8 @@ def _save(prompt: str, write: Any, saved: list[str]) -> None:
             except (click.Abort, EOFError, KeyboardInterrupt):
                 raise _Stop() from None
         try:
-            _write_private(path, write())
+            with open_private(path, "w") as out:
+                out.write(write())
         except OSError as error:
             click.echo(f"  Could not write {name}: {error.strerror or error}. Give another name, or Enter for none.")
             continue

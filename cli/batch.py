@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
 import click
 from tabulate import tabulate
 
-from .params import DATE
+from .params import DATE, SIGN_KEY, log_for_writing
 
 
 def _stderr_is_terminal() -> bool:
@@ -22,23 +22,14 @@ def _stderr_is_terminal() -> bool:
         return False
 
 
-def _log_appender(log_path: str | None) -> Any:
-    """The decision log's ``append_to_log``, or None when no log was asked for."""
-    if not log_path:
+def _log_appender(log_path: str | None, sign_key: str | None) -> Callable[[Any], int] | None:
+    """``record(decision)``, appending its record to the decision log; None when no log was asked for."""
+    ledger = log_for_writing(log_path, sign_key)  # before the first case, see log_for_writing
+    if ledger is None:
         return None
-    try:
-        from ..engine.record import append_to_log
-    except ImportError:  # pragma: no cover - the record module ships with the decision log
-        from ..errors import LogError, Problem
+    from ..engine.audit.records import append_to_log
 
-        raise LogError("this installation cannot write decision logs (scr_eligibility.engine.record is missing)",
-                       [Problem("--log", log_path, "an installation with the decision log")]) from None
-    from ..engine.log import DecisionLog
-
-    # Open (or create) the log before the first case: a log that cannot be written used to fail
-    # only after the first decision was printed, leaving output that was never recorded.
-    DecisionLog(log_path)
-    return append_to_log
+    return lambda decision: append_to_log(ledger, decision)
 
 
 def render_summary(summary: Any) -> str:
@@ -58,12 +49,13 @@ def render_summary(summary: Any) -> str:
 @click.option("--edition", "editions", multiple=True, metavar="ID",
               help="Apply this edition (id or id@version) to every case; repeat for several.")
 @click.option("--log", "log_path", type=click.Path(dir_okay=False), help="Append each decision's record to this log.")
+@SIGN_KEY
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
               help="Worker processes (0: one per CPU; never more than the CPUs).")
 @click.option("--progress/--no-progress", default=None,
               help="Show a progress bar on standard error (default: only when it is a terminal).")
 def batch(source: str, output: str | None, as_of: _dt.date | None, editions: tuple[str, ...], log_path: str | None,
-          jobs: int, progress: bool | None) -> None:
+          sign_key: str | None, jobs: int, progress: bool | None) -> None:
     """Decide every case in INPUT: a JSON Lines file (one fact set per line, - for standard input) or a folder of
     .yaml/.yml/.json case files (taken in name order).
 
@@ -76,7 +68,10 @@ def batch(source: str, output: str | None, as_of: _dt.date | None, editions: tup
     from ..engine.batch import Summary, count_cases, run_batch
     from ..engine.decision import Decision
 
-    append_to_log = _log_appender(log_path)
+    from .edited import warn_if_edited
+
+    record = _log_appender(log_path, sign_key)
+    warned: set[str] = set()
     if progress is None:
         progress = _stderr_is_terminal()
     cpus = os.cpu_count() or 1
@@ -86,7 +81,7 @@ def batch(source: str, output: str | None, as_of: _dt.date | None, editions: tup
         click.echo(f"Note: --jobs {jobs} is more than the {cpus} CPUs here; using {cpus}.", err=True)
         jobs = cpus
     results = run_batch(source, as_of=as_of, editions=list(editions) or None, jobs=jobs,
-                        keep_decisions=append_to_log is not None)
+                        keep_decisions=record is not None)
     summary = Summary()
     out: IO[str]
     out = _open_output(output, source, log_path) if output else sys.stdout
@@ -94,13 +89,16 @@ def batch(source: str, output: str | None, as_of: _dt.date | None, editions: tup
         shown: Iterator[Any]
         with _progressbar(results, count_cases(source)) if progress else _nullbar(results) as shown:
             for result in shown:
+                warn_if_edited((ref for ref, _outcome in result.outcomes), warned)
+                if result.ok and record is not None:
+                    # Recorded before it is shown: a kill or a log fault (locked, full) never leaves
+                    # the output holding a decision the log does not. Decisions made in worker
+                    # processes come back as JSON: rebuild them to record them.
+                    record(result.decision or Decision.model_validate_json(result.line))
                 out.write(result.line + "\n")
                 summary.add(result)
                 if result.message:
                     click.echo(("\n" if progress else "") + f"Error: {result.message}", err=True)
-                elif append_to_log is not None:
-                    # Decisions made in worker processes come back as JSON: rebuild them to record them.
-                    append_to_log(log_path, result.decision or Decision.model_validate_json(result.line))
     finally:
         if output:
             out.close()
@@ -135,8 +133,11 @@ def _open_output(output: str, source: str, log_path: str | None) -> IO[str]:
                     "read; nothing was written",
                     [Problem("--output", output, "a file that is not an input of this run (the cases or the log)",
                              "write to a new file")])
+    from ..files import open_private
+
     try:
-        return open(output, "w", encoding="utf-8", newline="\n")  # noqa: SIM115 - closed by the caller
+        # Owner-only (0600) whatever the umask: the decisions hold the facts of the cases.
+        return open_private(output)
     except OSError as error:  # a missing folder, no permission: say which option and why
         raise ScrError("cannot write the decisions to that file", [Problem(
             "--output", output, "a file that can be created or written", error.strerror or str(error))],

@@ -1,4 +1,4 @@
-"""`scr log`: verify, list, export and import the tamper-evident decision log.
+"""`scr log`: verify, list, export and import the tamper-evident decision log, and make a key to sign it.
 
 Reading commands open the log read-only: they never create a log or write to one.
 Exit codes: 0 done; 1 the log does not verify (``verify``) or a bad line or record
@@ -8,9 +8,6 @@ Exit codes: 0 done; 1 the log does not verify (``verify``) or a bad line or reco
 from __future__ import annotations
 
 import datetime as _dt
-import io
-import os
-import stat
 import sys
 from typing import IO, Any
 
@@ -25,14 +22,16 @@ def log_group() -> None:
     """Check, list, export and import a decision log (the file `scr check --log FILE` writes).
 
     The log is tamper-evident: each entry holds the hash of the one before it, so an entry
-    changed, removed or inserted after it was written is found by `scr log verify`.
+    changed, removed or inserted after it was written is found by `scr log verify`. Logs written
+    with --sign-key (a key from `scr log keygen`) also carry signed checkpoints, which
+    `scr log verify --public-key` checks.
     """
 
 
 def _open(path: str) -> Any:
-    from ..engine.log import DecisionLog
+    from ..engine.audit.ledger import Ledger
 
-    return DecisionLog(path, read_only=True)
+    return Ledger(path, read_only=True)
 
 
 def _head_option(value: str | None) -> tuple[int, str] | None:
@@ -50,11 +49,25 @@ def _head_option(value: str | None) -> tuple[int, str] | None:
 @click.option("--expect-head", metavar="SEQ:HASH",
               help="Also check that entry SEQ still has HASH (a head printed by an earlier verify and kept elsewhere): "
                    "this finds a log rewritten from that entry on.")
-def verify(file: str, expect_head: str | None) -> None:
+@click.option("--public-key", type=click.Path(dir_okay=False), metavar="KEY.pub",
+              help="Also check every signed checkpoint with this public key (from `scr log keygen`), and that the "
+                   "head is signed: this finds a rewritten log, and entries appended without the private key.")
+def verify(file: str, expect_head: str | None, public_key: str | None) -> None:
     """Check every entry of the log FILE: prints OK and the count, or the first bad entry and why (exit 1)."""
     expected = _head_option(expect_head)
+    key = None
+    if public_key:
+        from ..engine.audit.signing import load_public_key
+
+        key = load_public_key(public_key)
     log = _open(file)
-    report = log.verify()
+    report = log.verify(key)
+    if not report.ok and report.signature_fault:
+        click.echo(f"BAD: {file}: the signatures do not vouch for the log: {report.reason}")
+        good = report.entries_checked
+        covered = "No entry is" if good == 0 else "Entry 1 is" if good == 1 else f"Entries 1 to {good} are"
+        click.echo(f"{covered} covered by good signatures.")
+        sys.exit(1)
     if not report.ok:
         where = f"entry {report.first_bad_seq}" if report.first_bad_seq is not None else "the log"
         click.echo(f"BAD: {file}: {where} is not as written: {report.reason}")
@@ -71,9 +84,16 @@ def verify(file: str, expect_head: str | None) -> None:
             sys.exit(1)
     click.echo(f"OK: {file}: {_entries(report.entries_checked)} verified, the chain is intact.")
     click.echo(f"Head: {seq}:{hash_}")
+    if key is not None:
+        count = report.signatures_checked
+        click.echo(f"Signed: {count} checkpoint{'' if count == 1 else 's'} verified with key {key.key_id}"
+                   + (f"; the head (entry {seq}) is signed." if seq else "; the log is empty."))
+    elif signers := log.signing_keys():
+        click.echo(f"The log carries checkpoints signed with key {', '.join(signers)}: give --public-key KEY.pub "
+                   "to check them.")
     if expected is not None:
         click.echo(f"Entry {expected[0]} still has the hash noted earlier.")
-    else:
+    elif key is None:
         click.echo("Keep the head somewhere the log's writers cannot change; later, "
                    "`scr log verify FILE --expect-head SEQ:HASH` checks the log was not rewritten.")
 
@@ -87,10 +107,9 @@ def _short(record_id: Any) -> str:
 
 
 def _cell_editions(record: dict[str, Any]) -> str:
-    editions = record.get("editions")
-    if not isinstance(editions, list):
-        return ""
-    return "\n".join(f"{e.get('id')}@{e.get('version')}" for e in editions if isinstance(e, dict))
+    from ..engine.audit.stored import edition_refs
+
+    return "\n".join(edition_refs(record))
 
 
 def _cell_outcomes(record: dict[str, Any]) -> str:
@@ -99,15 +118,6 @@ def _cell_outcomes(record: dict[str, Any]) -> str:
         return ""
     # One line per edition, in the same order as the editions column.
     return "\n".join(str(v) for v in outcomes.values())
-
-
-def case_reference(record: dict[str, Any]) -> str:
-    """The record's case reference, or "" (older records keep it only inside the decision)."""
-    case = record.get("case_reference")
-    decision = record.get("decision")
-    if case is None and isinstance(decision, dict):
-        case = decision.get("case_reference")
-    return case if isinstance(case, str) else ""
 
 
 @log_group.command()
@@ -123,11 +133,13 @@ def show(file: str, since: _dt.date | None, until: _dt.date | None, edition: str
 
     This does not check the chain: run `scr log verify FILE` for that.
     """
+    from ..engine.audit.stored import case_reference, record_filter
+
     log = _open(file)
     total = log.head()[0]
     rows = [[seq, str(r.get("made_at", ""))[:19].replace("T", " "), _short(r.get("record_id", "")),
-             case_reference(r), _cell_editions(r), _cell_outcomes(r)]
-            for seq, r in log.numbered_entries(since, until, edition, outcome)]
+             case_reference(r) or "", _cell_editions(r), _cell_outcomes(r)]
+            for seq, r in log.numbered_entries(record_filter(since, until, edition, outcome))]
     if rows:
         click.echo(tabulate(rows, headers=["Seq", "Made at (UTC)", "Record", "Case", "Editions", "Outcomes"],
                             tablefmt="simple"))
@@ -138,34 +150,18 @@ def show(file: str, since: _dt.date | None, until: _dt.date | None, edition: str
         click.echo(f"{_entries(len(rows))}.")
 
 
-def _open_private(path: str) -> IO[str]:
-    """Open ``path`` for writing, created owner-only (0600): an unredacted export holds the facts."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0), 0o600)
-    try:
-        if stat.S_ISREG(os.fstat(fd).st_mode):
-            os.fchmod(fd, 0o600)  # an existing file keeps its mode through O_CREAT: tighten it too
-        return os.fdopen(fd, "w", encoding="utf-8", newline="\n")
-    except BaseException:
-        os.close(fd)
-        raise
-
-
 def _refuse_overwriting_a_log(output: str) -> None:
     """Refuse an --output that is a decision log (this one, or another): opening it would empty it.
 
     `scr log export LOG -o LOG` truncated the log before reading it: every entry was lost,
     and the error that followed said the file was not changed.
     """
+    from ..engine.audit.store import file_is_sqlite
     from ..errors import InputError, Problem
 
-    try:
-        if not stat.S_ISREG(os.stat(output).st_mode):
-            return  # a pipe or a device (-o /dev/stdout): reading it could block, and it holds no log
-        with open(output, "rb") as existing:
-            head = existing.read(16)
-    except OSError:
-        return  # no such file (it will be created), or one that cannot be read: opening it reports why
-    if head == b"SQLite format 3\x00":
+    # Not a regular file (a pipe, -o /dev/stdout), no such file (it will be created), or one that
+    # cannot be read (opening it reports why): none holds a log.
+    if file_is_sqlite(output):
         raise InputError("the output file is a decision log: exporting over it would destroy its entries; nothing "
                          "was written", [Problem("--output", output, "a new file, or a JSON Lines file to replace",
                                                  "export to another file name")])
@@ -186,15 +182,21 @@ def export(file: str, output: str | None, redact: bool) -> None:
     carry the hash chain: keep the log itself as the evidence.
     """
     log = _open(file)
+    redactor = None
+    if redact:
+        from ..engine.audit.redaction import redact as redactor
     if output:
+        from ..files import open_private
+
         _refuse_overwriting_a_log(output)
         try:
-            with _open_private(output) as out:
-                count = log.export_jsonl(out, redact=redact)
+            # Owner-only (0600) whatever the umask: an unredacted export holds the facts.
+            with open_private(output) as out:
+                count = log.export_jsonl(out, redact=redactor)
         except OSError as exc:
             raise click.FileError(output, exc.strerror or str(exc)) from None
     else:
-        count = log.export_jsonl(sys.stdout, redact=redact)
+        count = log.export_jsonl(sys.stdout, redact=redactor)
     where = f" to {output}" if output else ""
     click.echo(f"Exported {count} record{'' if count == 1 else 's'}{where}{' (redacted)' if redact else ''}.",
                err=True)
@@ -210,21 +212,28 @@ def import_(file: str, source: IO[bytes]) -> None:
     written in one transaction, so a bad line writes nothing. FILE is created if it does not
     exist. The records get new sequence numbers in FILE's chain.
     """
-    from ..engine.log import DecisionLog
-    from ..engine.record import parse_record
-    from ..errors import InputError, Problem
+    from ..engine.audit.ledger import Ledger
+    from ..engine.audit.records import parse_record
 
-    name = str(getattr(source, "name", "SOURCE"))
-    data = source.read()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError("the file is not UTF-8 JSON Lines; nothing was imported", [Problem(
-            f"byte {exc.start}", f"byte 0x{data[exc.start]:02x}", "UTF-8 text, one decision record per line")],
-            name) from None
-    stream = io.StringIO(text)
-    stream.name = name  # type: ignore[attr-defined]  # errors name the source file, not the log
-    log = DecisionLog(file)
-    count = log.import_jsonl(stream, validate=parse_record)
+    log = Ledger(file)
+    # source=: errors name the file read, not the log.
+    count = log.import_jsonl(source.read(), validate=parse_record, source=str(getattr(source, "name", "SOURCE")))
     seq, _hash = log.head()
     click.echo(f"Imported {count} record{'' if count == 1 else 's'} into {file}; it now has {_entries(seq)}.")
+
+
+@log_group.command()
+@click.argument("key", type=click.Path(dir_okay=False))
+def keygen(key: str) -> None:
+    """Make an Ed25519 key pair to sign decision logs: the private key KEY (readable by its owner only) and KEY.pub.
+
+    Give KEY to the log's writers (`scr check`, `scr batch`, `scr serve` with --log FILE --sign-key KEY) and
+    keep it where no one else can read it; give KEY.pub to auditors (`scr log verify FILE --public-key KEY.pub`).
+    Neither file is overwritten if it exists.
+    """
+    from ..engine.audit.signing import generate, public_key_path
+
+    made = generate(key)
+    click.echo(f"Private key: {key} (mode 0600: keep it where only the log's writers can read it)")
+    click.echo(f"Public key:  {public_key_path(key)} (give it to auditors)")
+    click.echo(f"Key id:      {made.key_id}")

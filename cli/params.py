@@ -27,3 +27,30 @@ DATE = IsoDate()
 
 #: The output formats of a decision.
 FORMATS = click.Choice(["table", "json", "markdown"])
+
+
+#: ``--sign-key KEY`` for the commands that write the decision log (check, batch, serve).
+SIGN_KEY = click.option(
+    "--sign-key", "sign_key", type=click.Path(dir_okay=False), metavar="KEY",
+    help="Sign the log's head with this private key (made by `scr log keygen`) as each decision is appended, so "
+         "that `scr log verify --public-key` finds a rewrite of the log; needs --log.")
+
+
+def log_for_writing(log_path: str | None, sign_key: str | None) -> Any:
+    """The decision log to append to (opened or created now, signing with ``sign_key`` if given), or None.
+
+    Opened before any case is decided: a log that cannot be written, or a key that cannot be
+    read, must fail before a decision is shown, not leave output that was never recorded.
+    """
+    if sign_key and not log_path:
+        raise click.UsageError("--sign-key signs the decision log: give --log FILE too")
+    if not log_path:
+        return None
+    from ..engine.audit.ledger import Ledger
+
+    signer = None
+    if sign_key:
+        from ..engine.audit.signing import load_signing_key
+
+        signer = load_signing_key(sign_key)
+    return Ledger(log_path, signer=signer)

@@ -19,8 +19,6 @@ from typing import Any
 import click
 from tabulate import tabulate
 
-#: The first 16 bytes of every SQLite database file.
-SQLITE_HEADER = b"SQLite format 3\x00"
 #: Above this many records a progress bar is shown on standard error (unless --no-progress).
 PROGRESS_ABOVE = 50
 
@@ -33,49 +31,42 @@ def _read_source(source: str) -> tuple[int, Iterator[Item], Any]:
     The kind is told by content, not by name: a file starting with the SQLite header is a
     decision log, anything else is read as JSON Lines.
     """
+    from ..engine.audit.store import SQLITE_MAGIC, is_sqlite
     from ..errors import InputError, Problem
 
     if source == "-":
         data = sys.stdin.buffer.read()
-        if data.startswith(SQLITE_HEADER):
+        if is_sqlite(data):
             raise InputError("a decision log must be given as a file path, not on standard input",
                              [Problem("SOURCE", "an SQLite file on standard input", "a path to the log, or JSON Lines")])
         return *_jsonl(data, "standard input"), None
     try:
         with open(source, "rb") as f:
-            head = f.read(len(SQLITE_HEADER))
-            data = head + f.read() if not head.startswith(SQLITE_HEADER) else b""
+            head = f.read(len(SQLITE_MAGIC))
+            data = head + f.read() if not is_sqlite(head) else b""
     except OSError as exc:
         raise InputError(f"cannot read {source}: {exc.strerror or exc}",
                          [Problem("SOURCE", source, "a decision log or a JSON Lines file of records")]) from None
-    if head.startswith(SQLITE_HEADER):
-        from ..engine.log import DecisionLog
+    if is_sqlite(head):
+        from ..engine.audit.ledger import Ledger
 
-        log = DecisionLog(source, read_only=True)
+        log = Ledger(source, read_only=True)
         total = log.head()[0]
         return total, ((f"entry {seq}", record) for seq, record in log.numbered_entries()), log
     return *_jsonl(data, source), None
 
 
 def _jsonl(data: bytes, name: str) -> tuple[int, Iterator[Item]]:
-    from ..errors import InputError, Problem
+    from ..errors import InputError
+    from ..parsing import json_lines
 
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{name} is neither a decision log nor UTF-8 JSON Lines",
-                         [Problem("SOURCE", str(exc), "a decision log or a JSON Lines file of records")]) from None
-    items: list[Item] = []
-    # split("\n"), not splitlines(): JSON text may hold U+2028 and other characters splitlines breaks at.
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except ValueError as exc:
-            items.append((f"line {number}", f"not JSON: {exc}"))
-            continue
-        items.append((f"line {number}", record if isinstance(record, dict) else "not a JSON object"))
+        lines = json_lines(data, name)
+    except InputError as exc:
+        exc.message = f"{name} is neither a decision log nor UTF-8 JSON Lines"
+        raise
+    items: list[Item] = [(f"line {line.number}", line.value if line.value is not None else
+                          f"{line.reason}: {line.detail}") for line in lines]
     return len(items), iter(items)
 
 
@@ -94,6 +85,10 @@ def _differences(result: Any) -> str:
             continue  # another edition's outcome: already in the table's columns
         prefix = f"{d.edition} " if several else ""
         lines.append(_wrap(f"{prefix}{d.what}: {d.before} -> {d.after}"))
+    if result.wording_changed:
+        paths = result.wording_differs_at
+        shown = ", ".join(paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
+        lines.append(_wrap(f"explanation wording differs at {shown}"))
     if result.what_if and result.deciding_facts:
         lines.append(_wrap("depends on: " + ", ".join(result.deciding_facts)))
     return "\n".join(lines)
@@ -114,6 +109,13 @@ def _recorded(result: Any) -> str:
 
 def _case(result: Any) -> str:
     return result.case_reference or ""
+
+
+def _status(result: Any) -> str:
+    """The Replay cell: a decision that is the same, but worded otherwise, says so."""
+    if result.status == "same" and result.wording_changed:
+        return "same (explanation wording differs)"
+    return str(result.status)
 
 
 def _label(where: str, result: Any) -> str:
@@ -145,8 +147,8 @@ def replay(source: str, under: str | None, fmt: str, progress: bool | None) -> N
     """
     from .._version import __version__
     from ..criteria import get_edition
-    from ..engine.record import ReplayResult
-    from ..engine.record import replay as replay_record
+    from ..engine.audit.replay import ReplayResult
+    from ..engine.audit.replay import replay as replay_record
 
     if under:
         under = get_edition(under).ref  # an unknown edition is a usage error for the whole run, before any work
@@ -194,13 +196,15 @@ def replay(source: str, under: str | None, fmt: str, progress: bool | None) -> N
 
 
 def _replay_report(results: list[tuple[str, Any]]) -> None:
-    rows = [[_label(where, r), _case(r), _editions_cell(r), _outcomes_cell(r.old_outcomes), r.status,
+    rows = [[_label(where, r), _case(r), _editions_cell(r), _outcomes_cell(r.old_outcomes), _status(r),
              _differences(r)] for where, r in results]
     click.echo(tabulate(rows, headers=["Record", "Case", "Editions", "Recorded outcome", "Replay", "How it differs"],
                         tablefmt="simple"))
     counts = Counter(r.status for _, r in results)
+    reworded = sum(r.status == "same" and r.wording_changed for _, r in results)
+    worded = f" ({reworded} with the explanation worded differently)" if reworded else ""
     click.echo(f"\n{len(results)} record{'' if len(results) == 1 else 's'} replayed under the editions they name: "
-               f"{counts['same']} same, {counts['different']} different, {counts['error']} "
+               f"{counts['same']} same{worded}, {counts['different']} different, {counts['error']} "
                f"error{'' if counts['error'] == 1 else 's'}.")
 
 

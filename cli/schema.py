@@ -17,7 +17,7 @@ def schema(which: str | None) -> None:
 
         data = Decision.model_json_schema()
     elif which == "record":
-        from ..engine.record import DecisionRecord
+        from ..engine.audit.records import DecisionRecord
 
         data = DecisionRecord.model_json_schema()
     else:

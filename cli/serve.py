@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from ..errors import Problem, ScrError
+from .params import SIGN_KEY, log_for_writing
 
 #: The shortest token accepted: the server is then reachable from other machines.
 MIN_TOKEN = 16
@@ -75,7 +76,9 @@ def run(app: Any, sock: socket.socket) -> None:
 @click.option("--origin", "origins", multiple=True, metavar="URL",
               help="An address browsers reach the server at besides its own, such as https://scr.example.org behind "
                    "a TLS proxy; posts from any other origin are refused. Repeat for several.")
-def serve(host: str, port: int, token: str | None, log_path: str | None, origins: tuple[str, ...]) -> None:
+@SIGN_KEY
+def serve(host: str, port: int, token: str | None, log_path: str | None, origins: tuple[str, ...],
+          sign_key: str | None) -> None:
     """Serve the web form (for subgroup members) and the HTTP API (for other systems).
 
     Nothing about a case is kept between requests. The form is at / and the API under /v1
@@ -98,15 +101,13 @@ def serve(host: str, port: int, token: str | None, log_path: str | None, origins
         if not rest or "/" in rest.rstrip("/") or origin_of(scheme, rest.rstrip("/")) is None:
             raise click.UsageError(f"--origin {origin!r} is not an origin: give a scheme and a host, such as "
                                    "https://scr.example.org (with :PORT if it is not the scheme's own)")
-    if log_path:
-        from ..engine.log import DecisionLog
-
-        # Open (or create) the log before serving, so a log that cannot be written stops the start
-        # rather than failing every decision after the server has said it is serving.
-        DecisionLog(log_path)
+    # Open (or create) the log now: one that cannot be written would surface only as a server
+    # error on every decision, after the server had said it was serving. The open log (with its
+    # signing key) is what the app appends to.
+    log = log_for_writing(log_path, sign_key)
     from .web import create_app
 
-    app = create_app(token=token, log_path=log_path, origins=origins,
+    app = create_app(token=token, log_path=log, origins=origins,
                      allowed_hosts=None if token else LOOPBACK_NAMES + ((host,) if host not in LOOPBACK_NAMES else ()))
     sock = bind(host, port)
     actual = sock.getsockname()[1]

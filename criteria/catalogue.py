@@ -10,7 +10,7 @@ from typing import Any
 
 from ..errors import EditionNotFound, Problem, unknown_name
 from .loader import EDITIONS_DIR, load_edition_file
-from .model import Edition
+from .model import Edition, edition_ref
 
 RELEASED_FILE = Path(__file__).with_name("released.json")
 
@@ -60,7 +60,7 @@ def get_edition(edition_id: str, version: int | None = None) -> Edition:
         if edition.version == version:
             return edition
     raise EditionNotFound("this installation does not have that edition version", [Problem(
-        "edition", f"{edition_id}@{version}", "one of " + ", ".join(e.ref for e in candidates),
+        "edition", edition_ref(edition_id, version), "one of " + ", ".join(e.ref for e in candidates),
         "replay it with a version of scr-eligibility that shipped it")])
 
 

@@ -169,6 +169,11 @@ class EditionFile(BaseModel):
     determinations: tuple[Determination, ...]
 
 
+def edition_ref(edition_id: str, version: int) -> str:
+    """``id@version``: the name under which an edition version is compiled, recorded and asked for."""
+    return f"{edition_id}@{version}"
+
+
 @dataclass(frozen=True)
 class Edition:
     """A loaded edition: its validated content plus where it came from and its content hash."""
@@ -188,7 +193,7 @@ class Edition:
     @property
     def ref(self) -> str:
         """``id@version``, the name under which the edition is compiled and recorded."""
-        return f"{self.content.id}@{self.content.version}"
+        return edition_ref(self.content.id, self.content.version)
 
     def criterion(self, criterion_id: str) -> Criterion:
         for criterion in self.content.criteria:

@@ -11,6 +11,7 @@ from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..criteria.model import edition_ref
 from ..facts import Facts
 
 Status = Literal["met", "not_met", "unknown"]
@@ -150,7 +151,7 @@ class EditionResult(_Model):
 
     @property
     def ref(self) -> str:
-        return f"{self.edition}@{self.version}"
+        return edition_ref(self.edition, self.version)
 
 
 class Decision(_Model):

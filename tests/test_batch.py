@@ -196,8 +196,7 @@ def test_progress_bar_only_when_asked_or_on_a_terminal(cases_file):
 
 def test_log_appends_one_record_per_decided_case(tmp_path):
     """--log appends each decided case's record, in input order; failed cases add nothing."""
-    pytest.importorskip("scr_eligibility.engine.record")
-    from scr_eligibility.engine.log import DecisionLog
+    from scr_eligibility.engine.audit.ledger import Ledger
 
     path = tmp_path / "cases.jsonl"
     path.write_text(jsonl(json.dumps(CASES[0]), "{", json.dumps(CASES[1])), encoding="utf-8")
@@ -205,7 +204,7 @@ def test_log_appends_one_record_per_decided_case(tmp_path):
     for jobs in ("1", "2"):
         result = run(str(path), "--log", str(log), "--jobs", jobs)
         assert result.exit_code == 1
-    records = list(DecisionLog(log).entries())
+    records = [body for _seq, body in Ledger(log).numbered_entries()]
     assert [r["outcomes"] for r in records] == [evaluate(c).outcomes for c in (CASES[0], CASES[1])] * 2
 
 
@@ -244,3 +243,75 @@ def test_any_bytes_give_one_result_per_non_blank_line_and_never_raise(lines):
             assert decoded["line"] == result.item.position
             assert decoded["error"]["problems"]
     assert summary.cases == len(results)
+
+
+# --------------------------------------------------------------------------- recorded before shown
+
+BATCH_CHILD = """
+import sys
+from scr_eligibility.cli.main import main
+sys.argv = ["scr", "batch", *sys.argv[1:]]
+main()
+"""
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
+def test_batch_killed_at_a_random_point_never_shows_a_decision_the_log_does_not_hold(tmp_path, seed):
+    """Regression (issue 18: "a decision is recorded before it is shown"): `scr batch --log` printed a decision, then
+    recorded it, so a kill between the two left the output one decision ahead of the log. Killed at random points,
+    with its output unbuffered, the decisions it printed never outnumber the committed entries, and they are the
+    log's first entries, in order."""
+    import os
+    import random
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from scr_eligibility.engine.audit.ledger import Ledger
+
+    rng = random.Random(seed)
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text(jsonl(*(json.dumps(c | {"case_reference": f"K-{n}"}) for n in range(400) for c in CASES[:1])),
+                     encoding="utf-8")
+    log = tmp_path / "decisions.db"
+    child = subprocess.Popen([sys.executable, "-c", BATCH_CHILD, str(cases), "--log", str(log)],
+                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                             env=os.environ | {"PYTHONUNBUFFERED": "1"})
+    assert child.stdout is not None
+    printed = [child.stdout.readline() for _ in range(rng.randint(1, 40))]
+    time.sleep(rng.uniform(0, 0.05))
+    os.kill(child.pid, signal.SIGKILL)
+    rest, _ = child.communicate(timeout=30)
+    assert child.returncode == -signal.SIGKILL
+    # Every line ended by a newline was shown whole; what follows the last newline was cut off by the kill.
+    *whole, _cut = b"".join(printed + [rest]).split(b"\n")
+    shown = [json.loads(line)["case_reference"] for line in whole]
+    assert len(shown) >= len(printed)
+    ledger = Ledger(log)  # opening rolls back a transaction the kill left half done
+    assert ledger.verify().ok
+    recorded = [body["case_reference"] for _seq, body in ledger.numbered_entries()]
+    assert len(shown) <= len(recorded) <= len(shown) + 1  # at most one recorded and not yet shown
+    assert recorded[:len(shown)] == shown
+
+
+def test_a_log_that_fails_part_way_stops_batch_before_the_decision_is_shown(tmp_path, cases_file, monkeypatch):
+    """The log failing on the 3rd decision (locked, full): exit 3, and the output holds the 2 decisions recorded."""
+    from scr_eligibility.engine.audit.ledger import Ledger
+    from scr_eligibility.errors import LogError
+
+    real = Ledger.append
+    calls = []
+
+    def failing(self: Ledger, body: dict[str, Any]) -> int:
+        calls.append(body)
+        if len(calls) == 3:
+            raise LogError("cannot append a decision: the decision log is locked, another process holds it")
+        return real(self, body)
+
+    monkeypatch.setattr(Ledger, "append", failing)
+    out = tmp_path / "out.jsonl"
+    result = run(str(cases_file), "--log", str(tmp_path / "decisions.db"), "-o", str(out))
+    assert result.exit_code == 3
+    assert [json.loads(line)["case_reference"] for line in out.read_text().splitlines()] == ["A-1", "A-2"]
+    assert Ledger(tmp_path / "decisions.db").head()[0] == 2

@@ -18,9 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import scr_eligibility.engine.log as log_module
+import scr_eligibility.engine.audit.ledger as ledger_module
+import scr_eligibility.engine.audit.store as store_module
 from click.testing import CliRunner, Result
-from scr_eligibility.engine.log import DecisionLog, VerifyReport
+from scr_eligibility.engine.audit.ledger import Ledger, VerifyReport
 
 import scr_eligibility.rules.runtime as runtime
 from scr_eligibility import evaluate
@@ -144,7 +145,7 @@ def log_with_one_entry(tmp_path: Path) -> tuple[Path, tuple[int, str]]:
     log = tmp_path / "decisions.db"
     result = check(tmp_path, log)
     assert result.exit_code == 0, result.output
-    head = DecisionLog(log).head()
+    head = Ledger(log).head()
     assert head[0] == 1
     return log, head
 
@@ -167,34 +168,34 @@ def test_an_engine_fault_in_scr_check_exits_3_and_logs_nothing(
     monkeypatch.setattr(runtime._engine, name, fake)
     assert_clean_exit_3(check(tmp_path, log), "FA-1")
     monkeypatch.undo()
-    assert DecisionLog(log).head() == head
-    assert DecisionLog(log).verify() == VerifyReport(True, 1, None, None)
+    assert Ledger(log).head() == head
+    assert Ledger(log).verify() == VerifyReport(True, 1, None, None)
 
 
 # --------------------------------------------------------------------------- decision-log faults through the CLI
 
 
-class QuickLog(DecisionLog):
-    """A DecisionLog that waits 0.2 s (not 5 s) for another process's lock, so the locked-log test is quick."""
+class QuickLog(Ledger):
+    """A Ledger that waits 0.2 s (not 5 s) for another process's lock, so the locked-log test is quick."""
 
-    def __init__(self, path: Any, *, read_only: bool = False, timeout: float = 0.2) -> None:
-        super().__init__(path, read_only=read_only, timeout=timeout)
+    def __init__(self, path: Any, *, read_only: bool = False, timeout: float = 0.2, **options: Any) -> None:
+        super().__init__(path, read_only=read_only, timeout=timeout, **options)
 
 
 def test_a_full_disk_fails_scr_check_with_exit_3_and_keeps_the_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The disk filling up while a decision is logged: exit 3 saying so; the earlier entry still verifies."""
     log, head = log_with_one_entry(tmp_path)
-    real = log_module._open_connection
+    real = store_module._open_connection
 
     def capped(path: str, *, read_only: bool, timeout: float) -> sqlite3.Connection:
         conn = real(path, read_only=read_only, timeout=timeout)
         conn.execute(f"PRAGMA max_page_count = {conn.execute('PRAGMA page_count').fetchone()[0]}")
         return conn
 
-    monkeypatch.setattr(log_module, "_open_connection", capped)
+    monkeypatch.setattr(store_module, "_open_connection", capped)
     assert_clean_exit_3(check(tmp_path, log), "disk holding the decision log is full", "nothing was written")
     monkeypatch.undo()
-    assert DecisionLog(log).head() == head and DecisionLog(log).verify().ok
+    assert Ledger(log).head() == head and Ledger(log).verify().ok
 
 
 def test_a_read_only_log_fails_scr_check_with_exit_3_and_is_unchanged(
@@ -202,8 +203,8 @@ def test_a_read_only_log_fails_scr_check_with_exit_3_and_is_unchanged(
     """SQLite refusing to write (as for a read-only file): exit 3 saying read-only; the file is byte-identical."""
     log, head = log_with_one_entry(tmp_path)
     before = log.read_bytes()
-    real = log_module._open_connection
-    monkeypatch.setattr(log_module, "_open_connection",
+    real = store_module._open_connection
+    monkeypatch.setattr(store_module, "_open_connection",
                         lambda p, *, read_only, timeout: real(p, read_only=True, timeout=timeout))
     assert_clean_exit_3(check(tmp_path, log), "read-only", "nothing was written")
     monkeypatch.undo()
@@ -224,7 +225,7 @@ def test_a_locked_log_fails_scr_check_with_exit_3_and_keeps_the_log(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Another process holding the log locked: exit 3 saying so; once released, the log is as it was."""
     log, head = log_with_one_entry(tmp_path)
-    monkeypatch.setattr(log_module, "DecisionLog", QuickLog)
+    monkeypatch.setattr(ledger_module, "Ledger", QuickLog)
     holder = sqlite3.connect(log, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     try:
@@ -232,7 +233,7 @@ def test_a_locked_log_fails_scr_check_with_exit_3_and_keeps_the_log(
     finally:
         holder.execute("ROLLBACK")
         holder.close()
-    assert DecisionLog(log).head() == head and DecisionLog(log).verify().ok
+    assert Ledger(log).head() == head and Ledger(log).verify().ok
 
 
 @pytest.mark.parametrize("make", [

@@ -1,4 +1,4 @@
-"""Tests of scr_eligibility.engine.log: the tamper-evident decision log.
+"""Tests of scr_eligibility.engine.audit.ledger: the tamper-evident decision log.
 
 Tampering is done the way an intruder would do it: with raw SQLite statements on the
 file, behind the module's back. Expected hashes are computed here with hashlib from the
@@ -28,8 +28,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import scr_eligibility.engine.log as log_module
-from scr_eligibility.engine.log import GENESIS_HASH, LOG_SCHEMA_VERSION, DecisionLog, VerifyReport
+import scr_eligibility.engine.audit.ledger as ledger_module
+import scr_eligibility.engine.audit.store as store_module
+from scr_eligibility.engine.audit.ledger import GENESIS_HASH, LOG_SCHEMA_VERSION, Ledger, VerifyReport
+from scr_eligibility.engine.audit.stored import record_filter
+from scr_eligibility.engine.audit.redaction import redact
 from scr_eligibility.errors import LogError
 from strategies import decision_records
 
@@ -72,8 +75,13 @@ def record(n: int, **extra: Any) -> dict[str, Any]:
     return base
 
 
-def make_log(path: Path, count: int) -> DecisionLog:
-    log = DecisionLog(path)
+def bodies(log: Ledger, **filters: Any) -> list[dict[str, Any]]:
+    """The records of ``log`` in order, filtered by record_filter(**filters) if any are given."""
+    return [body for _seq, body in log.numbered_entries(record_filter(**filters) if filters else None)]
+
+
+def make_log(path: Path, count: int) -> Ledger:
+    log = Ledger(path)
     log.append_many(record(i) for i in range(1, count + 1))
     return log
 
@@ -92,9 +100,9 @@ def canonical(value: Any) -> str:
 
 def test_append_returns_contiguous_sequence_numbers_from_one(folder):
     """append returns 1, 2, 3 ... and entries() gives the records back equal and in order."""
-    log = DecisionLog(folder / "log.db")
+    log = Ledger(folder / "log.db")
     assert [log.append(record(i)) for i in range(1, 6)] == [1, 2, 3, 4, 5]
-    assert list(log.entries()) == [record(i) for i in range(1, 6)]
+    assert bodies(log) == [record(i) for i in range(1, 6)]
     assert log.verify() == VerifyReport(True, 5, None, None)
 
 
@@ -109,22 +117,22 @@ def test_stored_entries_follow_the_documented_hash_chain(folder):
         assert prev_hash == prev
         assert stored == hashlib.sha256(f"{prev}\n{seq}\n{body}".encode()).hexdigest()
         prev = stored
-    assert DecisionLog(path).head() == (3, prev)
+    assert Ledger(path).head() == (3, prev)
 
 
 def test_empty_log_verifies_and_has_the_genesis_head(folder):
     """A new log has no entries, verifies, and its head is (0, 64 zeros)."""
-    log = DecisionLog(folder / "log.db")
+    log = Ledger(folder / "log.db")
     assert log.verify().ok
     assert log.head() == (0, GENESIS_HASH)
-    assert list(log.entries()) == []
+    assert bodies(log) == []
 
 
 def test_reopening_an_existing_log_keeps_its_entries(folder):
-    """A second DecisionLog on the same file sees and continues the same chain."""
+    """A second Ledger on the same file sees and continues the same chain."""
     path = folder / "log.db"
     make_log(path, 2)
-    again = DecisionLog(path)
+    again = Ledger(path)
     assert again.append(record(3)) == 3
     assert again.verify().ok
 
@@ -143,22 +151,22 @@ def test_a_record_that_is_not_json_is_refused_and_nothing_is_written(folder, bad
 
 def test_a_record_that_is_not_an_object_is_refused(folder):
     """Only JSON objects (dicts) are records."""
-    log = DecisionLog(folder / "log.db")
+    log = Ledger(folder / "log.db")
     with pytest.raises(LogError, match="must be a JSON object"):
         log.append([1, 2])  # type: ignore[arg-type]
 
 
 def test_append_many_writes_each_record_and_returns_their_seqs(folder):
     """append_many appends every record, in order, and returns their sequence numbers."""
-    log = DecisionLog(folder / "log.db")
+    log = Ledger(folder / "log.db")
     assert log.append_many(record(i) for i in range(1, 4)) == [1, 2, 3]
     assert log.append_many([record(4)]) == [4]
-    assert [r["decision"]["n"] for r in log.entries()] == [1, 2, 3, 4]
+    assert [r["decision"]["n"] for r in bodies(log)] == [1, 2, 3, 4]
 
 
 def test_threads_sharing_one_log_object_build_one_valid_chain(folder):
-    """One DecisionLog used by several threads at once loses no entry and keeps the chain valid."""
-    log = DecisionLog(folder / "log.db")
+    """One Ledger used by several threads at once loses no entry and keeps the chain valid."""
+    log = Ledger(folder / "log.db")
     start = threading.Barrier(4)
     seqs: list[int] = []
 
@@ -185,7 +193,7 @@ def test_threads_creating_the_same_new_log_at_once_share_one_log(folder):
     def work(i: int) -> None:
         start.wait()
         try:
-            DecisionLog(path).append(record(i))
+            Ledger(path).append(record(i))
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 
@@ -195,7 +203,7 @@ def test_threads_creating_the_same_new_log_at_once_share_one_log(folder):
     for t in threads:
         t.join()
     assert errors == []
-    assert DecisionLog(path).verify() == VerifyReport(True, 6, None, None)
+    assert Ledger(path).verify() == VerifyReport(True, 6, None, None)
 
 
 # --------------------------------------------------------------------------- tampering
@@ -222,7 +230,7 @@ def test_changing_any_stored_byte_of_an_entry_is_detected_at_that_entry(count, d
         conn.execute(f"UPDATE entries SET {column} = CAST(? AS TEXT) WHERE seq = ?", (bytes(stored), seq))
         conn.close()
 
-        report = DecisionLog(path).verify()
+        report = Ledger(path).verify()
         assert not report.ok
         assert report.first_bad_seq == seq
         assert report.entries_checked == seq - 1
@@ -234,7 +242,7 @@ def test_deleting_a_middle_entry_is_detected(folder):
     path = folder / "log.db"
     make_log(path, 5)
     raw(path).execute("DELETE FROM entries WHERE seq = 3")
-    report = DecisionLog(path).verify()
+    report = Ledger(path).verify()
     assert (report.ok, report.first_bad_seq, report.entries_checked) == (False, 3, 2)
     assert "entry 3 is missing" in report.reason
 
@@ -244,7 +252,7 @@ def test_deleting_the_first_entry_is_detected(folder):
     path = folder / "log.db"
     make_log(path, 3)
     raw(path).execute("DELETE FROM entries WHERE seq = 1")
-    assert DecisionLog(path).verify().first_bad_seq == 1
+    assert Ledger(path).verify().first_bad_seq == 1
 
 
 @pytest.mark.parametrize("deleted", [1, 2])
@@ -253,7 +261,7 @@ def test_deleting_the_last_entries_is_detected_through_the_head(folder, deleted)
     path = folder / "log.db"
     make_log(path, 5)
     raw(path).execute("DELETE FROM entries WHERE seq > ?", (5 - deleted,))
-    report = DecisionLog(path).verify()
+    report = Ledger(path).verify()
     assert (report.ok, report.first_bad_seq, report.entries_checked) == (False, 6 - deleted, 5 - deleted)
     assert "missing from the end" in report.reason
 
@@ -263,7 +271,7 @@ def test_deleting_every_entry_is_detected(folder):
     path = folder / "log.db"
     make_log(path, 3)
     raw(path).execute("DELETE FROM entries")
-    report = DecisionLog(path).verify()
+    report = Ledger(path).verify()
     assert (report.ok, report.first_bad_seq) == (False, 1)
 
 
@@ -287,7 +295,7 @@ def test_reordering_two_entries_is_detected(folder):
     for seq, other in ((2, 3), (3, 2)):
         conn.execute("UPDATE entries SET record_json = ?, prev_hash = ?, entry_hash = ? WHERE seq = ?", (*rows[other], seq))
     conn.execute("COMMIT")
-    report = DecisionLog(path).verify()
+    report = Ledger(path).verify()
     assert (report.ok, report.first_bad_seq) == (False, 2)
 
 
@@ -301,7 +309,7 @@ def test_renumbering_entries_is_detected(folder):
     conn.execute("UPDATE entries SET seq = 2 WHERE seq = 3")
     conn.execute("UPDATE entries SET seq = 3 WHERE seq = 100")
     conn.execute("COMMIT")
-    assert DecisionLog(path).verify().first_bad_seq == 2
+    assert Ledger(path).verify().first_bad_seq == 2
 
 
 def test_inserting_a_correctly_hashed_entry_in_the_middle_is_detected(folder):
@@ -317,7 +325,7 @@ def test_inserting_a_correctly_hashed_entry_in_the_middle_is_detected(folder):
     forged = hashlib.sha256(f"{prev}\n3\n{body}".encode()).hexdigest()
     conn.execute("INSERT INTO entries VALUES (3, ?, ?, ?)", (body, prev, forged))
     conn.execute("COMMIT")
-    report = DecisionLog(path).verify()
+    report = Ledger(path).verify()
     assert (report.ok, report.first_bad_seq, report.entries_checked) == (False, 4, 3)
 
 
@@ -331,7 +339,7 @@ def test_adding_a_correctly_hashed_entry_past_the_head_is_detected(folder):
     conn.execute(
         "INSERT INTO entries VALUES (4, ?, ?, ?)", (body, prev, hashlib.sha256(f"{prev}\n4\n{body}".encode()).hexdigest())
     )
-    report = DecisionLog(path).verify()
+    report = Ledger(path).verify()
     assert (report.ok, report.first_bad_seq, report.entries_checked) == (False, 4, 3)
     assert "past the log's recorded head" in report.reason
 
@@ -347,7 +355,7 @@ def test_replacing_the_last_entry_with_a_correctly_hashed_forgery_is_detected(fo
         "UPDATE entries SET record_json = ?, entry_hash = ? WHERE seq = 3",
         (body, hashlib.sha256(f"{prev}\n3\n{body}".encode()).hexdigest()),
     )
-    report = DecisionLog(path).verify()
+    report = Ledger(path).verify()
     assert (report.ok, report.first_bad_seq) == (False, 3)
 
 
@@ -356,7 +364,7 @@ def test_an_entry_with_a_seq_below_one_is_detected(folder):
     path = folder / "log.db"
     make_log(path, 2)
     raw(path).execute("INSERT INTO entries VALUES (0, '{}', ?, ?)", (GENESIS_HASH, GENESIS_HASH))
-    report = DecisionLog(path).verify()
+    report = Ledger(path).verify()
     assert (report.ok, report.first_bad_seq) == (False, 0)
 
 
@@ -376,7 +384,7 @@ def test_a_missing_head_is_reported_not_raised(folder):
 
 def test_entries_filters_by_date_edition_and_outcome(folder):
     """since/until are inclusive days of made_at; edition matches any edition id; outcome any edition's outcome."""
-    log = DecisionLog(folder / "log.db")
+    log = Ledger(folder / "log.db")
     two = [{"id": "lscb-scr-2006", "version": 1}, {"id": "wt-2018", "version": 1}]
     log.append(record(1, made_at="2026-01-01T23:59:59.999999Z"))
     log.append(record(2, made_at="2026-01-02T00:00:00.000000Z", editions=two,
@@ -384,7 +392,7 @@ def test_entries_filters_by_date_edition_and_outcome(folder):
     log.append(record(3, made_at="2026-01-03T12:00:00.000000Z", outcomes={"lscb-scr-2006": "undetermined"}))
 
     def ns(**kw: Any) -> list[int]:
-        return [r["decision"]["n"] for r in log.entries(**kw)]
+        return [r["decision"]["n"] for r in bodies(log, **kw)]
 
     assert ns() == [1, 2, 3]
     assert ns(since=date(2026, 1, 2)) == [2, 3]
@@ -401,34 +409,34 @@ def test_entries_filters_by_date_edition_and_outcome(folder):
 
 def test_entries_date_filter_uses_the_utc_date_of_made_at(folder):
     """A made_at with an offset is filtered by its UTC date (01:30+02:00 on the 2nd is the 1st in UTC)."""
-    log = DecisionLog(folder / "log.db")
+    log = Ledger(folder / "log.db")
     log.append(record(1, made_at="2026-01-02T01:30:00+02:00"))
-    assert [r["decision"]["n"] for r in log.entries(until=date(2026, 1, 1))] == [1]
-    assert list(log.entries(since=date(2026, 1, 2))) == []
+    assert [r["decision"]["n"] for r in bodies(log, until=date(2026, 1, 1))] == [1]
+    assert bodies(log, since=date(2026, 1, 2)) == []
 
 
 def test_entries_date_filter_refuses_an_unreadable_made_at(folder):
     """A record without a readable made_at is not silently dropped or kept by a date filter: LogError names its entry."""
-    log = DecisionLog(folder / "log.db")
+    log = Ledger(folder / "log.db")
     log.append(record(1))
     log.append(record(2, made_at="yesterday"))
-    assert len(list(log.entries())) == 2  # no date filter: no need to read it
+    assert len(bodies(log)) == 2  # no date filter: no need to read it
     with pytest.raises(LogError, match="entry 2 has no readable made_at"):
-        list(log.entries(since=date(2026, 1, 1)))
+        bodies(log, since=date(2026, 1, 1))
 
 
 def test_entries_refuses_a_datetime_bound(folder):
     """since/until are whole days: a datetime is a TypeError, not silently truncated."""
-    log = DecisionLog(folder / "log.db")
+    log = Ledger(folder / "log.db")
     with pytest.raises(TypeError):
-        list(log.entries(since=datetime(2026, 1, 1, 12)))
+        bodies(log, since=datetime(2026, 1, 1, 12))
 
 
 def test_entries_reads_more_than_one_page(folder, monkeypatch):
     """Entries are read page by page; nothing is lost or repeated at page boundaries."""
-    monkeypatch.setattr(log_module, "_PAGE", 3)
+    monkeypatch.setattr(ledger_module, "_PAGE", 3)
     log = make_log(folder / "log.db", 10)
-    assert [r["decision"]["n"] for r in log.entries()] == list(range(1, 11))
+    assert [r["decision"]["n"] for r in bodies(log)] == list(range(1, 11))
     assert log.verify() == VerifyReport(True, 10, None, None)
 
 
@@ -437,16 +445,16 @@ def test_entries_reads_more_than_one_page(folder, monkeypatch):
 def test_export_then_import_round_trips_the_records(records):
     """Exporting to JSON Lines and importing into a new log gives equal records, re-chained and verified."""
     with fast_tempdir() as folder:
-        source = DecisionLog(Path(folder) / "a.db")
+        source = Ledger(Path(folder) / "a.db")
         source.append_many(records)
         out = io.StringIO()
         assert source.export_jsonl(out) == len(records)
         assert out.getvalue().count("\n") == len(records)  # one line per record, whatever the text holds
 
-        target = DecisionLog(Path(folder) / "b.db")
+        target = Ledger(Path(folder) / "b.db")
         target.append(record(0))
         assert target.import_jsonl(io.StringIO(out.getvalue())) == len(records)
-        assert list(target.entries())[1:] == records
+        assert bodies(target)[1:] == records
         assert target.verify() == VerifyReport(True, len(records) + 1, None, None)
 
 
@@ -462,7 +470,7 @@ def test_redacted_export_has_no_facts_but_keeps_facts_hash(folder):
     """With redact, facts is null, facts_redacted is true, facts_hash and all else are kept, and no fact value appears."""
     log = make_log(folder / "log.db", 3)
     out = io.StringIO()
-    assert log.export_jsonl(out, redact=True) == 3
+    assert log.export_jsonl(out, redact=redact) == 3
     assert "child 1" not in out.getvalue()
     for line, n in zip(out.getvalue().splitlines(), [1, 2, 3], strict=True):
         exported = json.loads(line)
@@ -470,7 +478,7 @@ def test_redacted_export_has_no_facts_but_keeps_facts_hash(folder):
         expected.update(facts=None, facts_redacted=True)
         assert exported == expected
         assert exported["facts_hash"] == record(n)["facts_hash"]
-    assert list(log.entries()) == [record(i) for i in (1, 2, 3)]  # the log itself is untouched
+    assert bodies(log) == [record(i) for i in (1, 2, 3)]  # the log itself is untouched
 
 
 @pytest.mark.parametrize(
@@ -491,7 +499,7 @@ def test_import_with_a_bad_line_names_it_and_writes_nothing(folder, bad_line, me
 
 def test_import_skips_blank_lines(folder):
     """Blank lines in an import are skipped, not errors."""
-    log = DecisionLog(folder / "log.db")
+    log = Ledger(folder / "log.db")
     assert log.import_jsonl(io.StringIO("\n" + canonical(record(1)) + "\n   \n")) == 1
 
 
@@ -501,9 +509,9 @@ def test_import_skips_blank_lines(folder):
 CHILD = textwrap.dedent(
     """
     import os, sys, time
-    from scr_eligibility.engine.log import DecisionLog
+    from scr_eligibility.engine.audit.ledger import Ledger
     path, writer, count, go = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
-    log = DecisionLog(path, timeout=30)
+    log = Ledger(path, timeout=30)
     if go != "-":
         open(go + ".ready" + str(writer), "w").close()
         while not os.path.exists(go):
@@ -527,7 +535,7 @@ def spawn(path: Path, writer: int, count: int, go: str = "-") -> subprocess.Pope
 def test_two_writer_processes_appending_at_once_both_succeed_with_a_valid_chain(folder):
     """Two processes appending 200 records each at the same moment: all 400 land, each writer's in its order, chain valid."""
     path = folder / "log.db"
-    DecisionLog(path)
+    Ledger(path)
     go = folder / "go"
     children = [spawn(path, w, 200, str(go)) for w in (1, 2)]
     deadline = time.monotonic() + 30
@@ -541,9 +549,9 @@ def test_two_writer_processes_appending_at_once_both_succeed_with_a_valid_chain(
     printed = sorted(int(s) for out, _ in outputs for s in out.split())
     assert printed == list(range(1, 401))
 
-    log = DecisionLog(path)
+    log = Ledger(path)
     assert log.verify() == VerifyReport(True, 400, None, None)
-    records = list(log.entries())
+    records = bodies(log)
     for w in (1, 2):
         assert [r["i"] for r in records if r["writer"] == w] == list(range(200))
     # Interleaved, so the writers really did overlap (otherwise this test proves little).
@@ -555,7 +563,7 @@ def test_two_writer_processes_appending_at_once_both_succeed_with_a_valid_chain(
 def test_sigkilled_writer_leaves_a_valid_log_with_every_returned_entry(folder, wait_for):
     """SIGKILL mid-batch: the log still verifies and holds every entry whose append had returned, unchanged."""
     path = folder / "log.db"
-    DecisionLog(path)
+    Ledger(path)
     child = spawn(path, 1, 1_000_000)
     assert child.stdout is not None
     returned = [int(child.stdout.readline()) for _ in range(wait_for)]
@@ -564,10 +572,10 @@ def test_sigkilled_writer_leaves_a_valid_log_with_every_returned_entry(folder, w
     returned += [int(s) for s in rest.split()]
     assert child.returncode == -signal.SIGKILL
 
-    log = DecisionLog(path)  # opening rolls back any half-written transaction
+    log = Ledger(path)  # opening rolls back any half-written transaction
     report = log.verify()
     assert report.ok, report
-    records = list(log.entries())
+    records = bodies(log)
     assert len(records) >= len(returned)  # at most one more, committed but not yet printed
     assert returned == list(range(1, len(returned) + 1))
     for seq in returned:
@@ -583,7 +591,7 @@ def test_new_log_file_is_owner_read_write_only(folder, umask):
     """A new log is mode 0600 whatever the umask (0 would give more, 0o277 would take the owner's write)."""
     old = os.umask(umask)
     try:
-        DecisionLog(folder / "log.db").append(record(1))
+        Ledger(folder / "log.db").append(record(1))
     finally:
         os.umask(old)
     assert (folder / "log.db").stat().st_mode & 0o777 == 0o600
@@ -616,7 +624,7 @@ def test_unknown_log_schema_version_is_refused_naming_both_versions(folder):
     raw(path).execute("UPDATE meta SET value = '2' WHERE key = 'log_schema_version'")
     before = path.read_bytes()
     with pytest.raises(LogError) as caught:
-        DecisionLog(path)
+        Ledger(path)
     assert caught.value.exit_code == 3
     problem = caught.value.problems[0]
     assert "'2'" in problem.found and str(LOG_SCHEMA_VERSION) in problem.expected
@@ -625,7 +633,7 @@ def test_unknown_log_schema_version_is_refused_naming_both_versions(folder):
 
 
 def test_a_log_whose_version_changes_after_opening_is_refused_on_next_use(folder):
-    """The version is checked on every operation, not only when the DecisionLog is made."""
+    """The version is checked on every operation, not only when the Ledger is made."""
     path = folder / "log.db"
     log = make_log(path, 1)
     raw(path).execute("UPDATE meta SET value = '0' WHERE key = 'log_schema_version'")
@@ -657,7 +665,7 @@ def test_a_file_that_is_not_a_log_is_refused_and_left_byte_identical(folder, mak
     Path(str(path) + "-journal").write_bytes(b"\x00" * 512)
     before = path.read_bytes()
     with pytest.raises(LogError, match="not a decision log") as caught:
-        DecisionLog(path)
+        Ledger(path)
     assert caught.value.exit_code == 3
     assert path.read_bytes() == before
 
@@ -668,7 +676,7 @@ def test_an_empty_file_is_refused_after_waiting_and_left_alone(folder):
     path.touch()
     started = time.monotonic()
     with pytest.raises(LogError, match="not a decision log"):
-        DecisionLog(path, timeout=0.2)
+        Ledger(path, timeout=0.2)
     assert time.monotonic() - started >= 0.2
     assert path.read_bytes() == b""
 
@@ -676,20 +684,20 @@ def test_an_empty_file_is_refused_after_waiting_and_left_alone(folder):
 def test_a_folder_is_refused(folder):
     """A path that is a folder is not a decision log."""
     with pytest.raises(LogError, match="not a decision log"):
-        DecisionLog(folder)
+        Ledger(folder)
 
 
 def test_read_only_open_of_a_missing_log_does_not_create_it(folder):
     """read_only=True on a path with no file gives LogError and creates nothing."""
     with pytest.raises(LogError, match="no decision log here"):
-        DecisionLog(folder / "missing.db", read_only=True)
+        Ledger(folder / "missing.db", read_only=True)
     assert not (folder / "missing.db").exists()
 
 
 def test_creating_a_log_in_a_missing_folder_gives_log_error(folder):
     """A log cannot be created in a folder that does not exist: LogError, not OSError."""
     with pytest.raises(LogError, match="cannot create"):
-        DecisionLog(folder / "no" / "such" / "log.db")
+        Ledger(folder / "no" / "such" / "log.db")
 
 
 def test_a_log_deleted_after_opening_gives_log_error_not_a_new_log(folder):
@@ -712,7 +720,7 @@ def test_log_opened_read_only_reads_but_refuses_writes(folder):
     path = folder / "log.db"
     make_log(path, 2)
     before = path.read_bytes()
-    log = DecisionLog(path, read_only=True)
+    log = Ledger(path, read_only=True)
     assert log.verify().ok
     assert log.export_jsonl(io.StringIO()) == 2
     with pytest.raises(LogError, match="read-only"):
@@ -726,9 +734,9 @@ def test_sqlite_read_only_refusal_becomes_a_clear_log_error(folder, monkeypatch)
     """SQLite itself refusing to write (simulated: mode=ro connection) gives a 'read-only' LogError; entries intact."""
     path = folder / "log.db"
     log = make_log(path, 2)
-    real = log_module._open_connection
+    real = store_module._open_connection
     monkeypatch.setattr(
-        log_module, "_open_connection", lambda p, *, read_only, timeout: real(p, read_only=True, timeout=timeout)
+        store_module, "_open_connection", lambda p, *, read_only, timeout: real(p, read_only=True, timeout=timeout)
     )
     with pytest.raises(LogError, match="read-only") as caught:
         log.append(record(3))
@@ -744,7 +752,7 @@ def test_read_only_file_gives_log_error_on_append(folder):
     path = folder / "log.db"
     make_log(path, 1)
     path.chmod(0o400)
-    log = DecisionLog(path)
+    log = Ledger(path)
     assert log.verify().ok
     with pytest.raises(LogError, match="read-only"):
         log.append(record(2))
@@ -759,7 +767,7 @@ def test_read_only_folder_gives_log_error_on_append(folder):
     folder.chmod(0o500)
     try:
         with pytest.raises(LogError, match="folder"):
-            DecisionLog(folder / "log.db").append(record(2))
+            Ledger(folder / "log.db").append(record(2))
     finally:
         folder.chmod(0o700)
 
@@ -767,7 +775,7 @@ def test_read_only_folder_gives_log_error_on_append(folder):
 def test_locked_log_gives_log_error_saying_another_process_holds_it(folder):
     """While another connection holds BEGIN EXCLUSIVE, open and append fail after the busy timeout with a clear LogError."""
     path = folder / "log.db"
-    log = DecisionLog(path, timeout=0.1)
+    log = Ledger(path, timeout=0.1)
     log.append(record(1))
     holder = raw(path)
     holder.execute("BEGIN EXCLUSIVE")
@@ -776,7 +784,7 @@ def test_locked_log_gives_log_error_saying_another_process_holds_it(folder):
             log.append(record(2))
         assert caught.value.exit_code == 3
         with pytest.raises(LogError, match="another process holds it"):
-            DecisionLog(path, timeout=0.1)
+            Ledger(path, timeout=0.1)
         with pytest.raises(LogError, match="locked"):
             log.verify()
     finally:
@@ -787,7 +795,7 @@ def test_locked_log_gives_log_error_saying_another_process_holds_it(folder):
 
 def _full_after_current_size(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make every connection's database unable to grow: SQLite then fails writes with 'database or disk is full'."""
-    real = log_module._open_connection
+    real = store_module._open_connection
 
     def capped(p: str, *, read_only: bool, timeout: float) -> sqlite3.Connection:
         conn = real(p, read_only=read_only, timeout=timeout)
@@ -795,7 +803,7 @@ def _full_after_current_size(monkeypatch: pytest.MonkeyPatch) -> None:
         conn.execute(f"PRAGMA max_page_count = {pages}")
         return conn
 
-    monkeypatch.setattr(log_module, "_open_connection", capped)
+    monkeypatch.setattr(store_module, "_open_connection", capped)
 
 
 def test_full_disk_gives_log_error_and_keeps_earlier_entries(folder, monkeypatch):
@@ -836,6 +844,6 @@ def test_no_raw_sqlite_error_escapes_on_a_corrupted_file(folder):
     data[4096:] = b"\xff" * (len(data) - 4096)  # keep the header, wreck every other page
     path.write_bytes(bytes(data))
     with pytest.raises(LogError):
-        log = DecisionLog(path)
+        log = Ledger(path)
         log.verify()
-        list(log.entries())
+        bodies(log)

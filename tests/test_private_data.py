@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from scr_eligibility.engine.log import DecisionLog
+from scr_eligibility.engine.audit.ledger import Ledger
 
 from scr_eligibility.cli import main
 from scr_eligibility.facts import BOOL_FACTS, DATE_FACTS, FACT_NAMES, Facts, allowed_values
@@ -89,7 +89,7 @@ def test_the_decision_record_holds_only_facts_of_the_model(tmp_path: Path) -> No
     case.write_text(CASE_YAML)
     log = tmp_path / "decisions.db"
     assert CliRunner().invoke(main, ["check", str(case), "--log", str(log)]).exit_code == 0
-    (record,) = list(DecisionLog(log).entries())
+    (record,) = [body for _seq, body in Ledger(log).numbered_entries()]
     assert set(record["facts"]) <= set(FACT_NAMES)
     assert record["facts"]["case_reference"] == "PRIV-7"
 
@@ -119,14 +119,16 @@ def assert_no_facts(line: str) -> None:
 
 
 def test_a_redacted_export_of_a_real_decision_leaves_the_facts_out(tmp_path: Path) -> None:
-    """A log written by `scr check --log`, exported with redact=True: no fact values anywhere in it.
-    (The pseudonymous case reference is kept by design: see engine/record.py redact.)"""
+    """A log written by `scr check --log`, exported with redaction: no fact values anywhere in it.
+    (The pseudonymous case reference is kept by design: see engine/audit/redaction.py.)"""
+    from scr_eligibility.engine.audit.redaction import redact
+
     log = logged_case(tmp_path)
     out = io.StringIO()
-    assert DecisionLog(log).export_jsonl(out, redact=True) == 1
+    assert Ledger(log).export_jsonl(out, redact=redact) == 1
     assert_no_facts(out.getvalue())
     plain = io.StringIO()
-    DecisionLog(log).export_jsonl(plain)
+    Ledger(log).export_jsonl(plain)
     assert "2009-05-17" in plain.getvalue()  # the unredacted export does hold them: the check above can fail
 
 
@@ -140,3 +142,54 @@ def test_scr_log_export_redact_leaves_the_facts_out(tmp_path: Path) -> None:
     assert len(lines) == 1
     assert_no_facts(lines[0])
     assert log.read_bytes() == before
+
+
+# --------------------------------------------------------------------------- owner-only files
+
+
+@pytest.fixture
+def umask_000():
+    """A umask that takes nothing away: a file made without care would be readable and writable by all."""
+    import os
+
+    old = os.umask(0o000)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+def test_open_private_makes_a_new_file_and_tightens_an_old_one_to_0600(tmp_path: Path, umask_000: None) -> None:
+    """The one helper for files holding facts: 0600 under umask 000, over a file that was 0666, text or bytes."""
+    from scr_eligibility.files import open_private
+
+    new = tmp_path / "new.txt"
+    with open_private(new) as out:
+        out.write("facts\n")
+    old = tmp_path / "old.bin"
+    old.write_bytes(b"readable by all")
+    old.chmod(0o666)
+    with open_private(old, "wb") as out:
+        out.write(b"facts")
+    assert (new.stat().st_mode & 0o777, old.stat().st_mode & 0o777) == (0o600, 0o600)
+    assert (new.read_text(), old.read_bytes()) == ("facts\n", b"facts")
+    with pytest.raises(FileExistsError):
+        open_private(new, exclusive=True)
+    assert new.read_text() == "facts\n"  # exclusive: an existing file is neither adopted nor emptied
+
+
+def test_every_file_written_with_facts_is_owner_only_under_umask_000(tmp_path: Path, umask_000: None) -> None:
+    """Regression (issue 18: owner-only files): `scr batch -o` made its output with the umask's mode (0666 under
+    umask 000, or kept an older file's 0644). It, the log and `scr log export -o` are 0600 whatever the umask."""
+    case = tmp_path / "cases.jsonl"
+    case.write_text(json.dumps(yaml.safe_load(CASE_YAML), default=str) + "\n")
+    decisions, log, export = tmp_path / "decisions.jsonl", tmp_path / "decisions.db", tmp_path / "export.jsonl"
+    decisions.write_text("an older file, readable by all\n")
+    decisions.chmod(0o644)
+    result = CliRunner().invoke(main, ["batch", str(case), "-o", str(decisions), "--log", str(log)])
+    assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(main, ["log", "export", str(log), "-o", str(export)])
+    assert result.exit_code == 0, result.output
+    for path in (decisions, log, export):
+        assert path.stat().st_mode & 0o777 == 0o600, path
+    assert "2009-05-17" in decisions.read_text() and "2009-05-17" in export.read_text()  # they do hold the facts

@@ -29,17 +29,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scr_eligibility.cli import main
 from scr_eligibility.engine import evaluate, load_case
-from scr_eligibility.engine.log import DecisionLog, entry_hash
-from scr_eligibility.engine.record import (
-    REDACTED,
-    DecisionRecord,
-    make_record,
-    parse_record,
-    record_dict,
-    redact,
-    replay,
-)
+from scr_eligibility.engine.audit.ledger import Ledger
+from scr_eligibility.engine.audit.records import DecisionRecord, make_record, parse_record, record_dict
+from scr_eligibility.engine.audit.redaction import REDACTED, redact
+from scr_eligibility.engine.audit.replay import replay
 from strategies import fact_sets
+from tampering import rewrite_chain_from
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
@@ -78,7 +73,7 @@ def export(log: Path, *extra: str) -> str:
 
 
 def records_of(log: Path) -> list[dict[str, Any]]:
-    return list(DecisionLog(log, read_only=True).entries())
+    return [body for _seq, body in Ledger(log, read_only=True).numbered_entries()]
 
 
 def write_jsonl(path: Path, records: list[Any]) -> Path:
@@ -163,7 +158,7 @@ def test_a_record_whose_facts_do_not_match_their_hash_is_an_error():
 
 def test_a_record_changed_with_its_hash_recomputed_replays_as_different():
     """Facts changed and re-hashed: the replay's outcome and criteria no longer match the recorded explanation."""
-    from scr_eligibility.engine.record import facts_hash
+    from scr_eligibility.engine.audit.records import facts_hash
 
     record = record_dict(make_record(evaluate(load_case(str(M1)))))
     record["facts"]["abuse_or_neglect"] = "not_known_or_suspected"
@@ -174,15 +169,60 @@ def test_a_record_changed_with_its_hash_recomputed_replays_as_different():
     assert "outcome" in whats and "criterion M1" in whats
 
 
-def test_an_explanation_that_changed_while_the_outcomes_did_not_is_still_reported():
-    """Same outcomes and statuses but other words (here a due date) in the recorded explanation: `different`, naming where."""
+def test_a_due_date_that_changed_while_the_outcomes_did_not_replays_as_different():
+    """Same outcomes and statuses but another due date in the recorded explanation: `different`, naming the duty."""
     record = record_dict(make_record(evaluate(load_case(str(M1)))))
     duty = record["decision"]["editions"][0]["determinations"][0]["duties"][0]
-    duty["due"] = "2099-01-01"
+    real, duty["due"] = duty["due"], "2099-01-01"
     result = replay(record)
     assert result.status == "different"
-    assert [(d.what, d.after) for d in result.differences] == [
-        ("explanation", "differs at editions[0].determinations[0].duties[0].due")]
+    assert [(d.what, d.before, d.after) for d in result.differences] == [
+        ("duty scr/lscb_decision due", "2099-01-01", real)]
+    assert result.wording_differs_at == ()  # the due date is the decision's, not its wording
+
+
+def test_explanation_wording_alone_changed_replays_same_and_says_so_regression():
+    """Regression: other words in a recorded explanation made replay say "different". The standard: "an old record
+    replays 'same' when its outcomes, criterion statuses and due dates agree; a change of explanation wording alone
+    is reported as such, never as a different decision"."""
+    record = record_dict(make_record(evaluate(load_case(str(M1)))))
+    edition = record["decision"]["editions"][0]
+    edition["criteria"][0]["title"] = "an older title"
+    edition["determinations"][0]["label"] = "an older label"
+    result = replay(record)
+    assert result.status == "same"
+    assert result.differences == ()
+    assert result.wording_changed is True
+    assert result.wording_differs_at == ("editions[0].criteria[0].title", "editions[0].determinations[0].label")
+    untouched = replay(record_dict(make_record(evaluate(load_case(str(M1))))))
+    assert (untouched.status, untouched.wording_changed, untouched.wording_differs_at) == ("same", False, ())
+
+
+def test_scr_replay_says_same_explanation_wording_differs_and_exits_0(tmp_path):
+    """`scr replay`: a record whose explanation alone is worded otherwise is "same (explanation wording differs)"."""
+    record = record_dict(make_record(evaluate(load_case(str(M1)))))
+    record["decision"]["editions"][0]["criteria"][0]["title"] = "an older title"
+    result = run("replay", str(write_jsonl(tmp_path / "old.jsonl", [record])))
+    assert result.exit_code == 0, result.output
+    assert "same (explanation wording differs)" in flat(result.stdout)
+    assert "explanation wording differs at editions[0].criteria[0].title" in flat(result.stdout)
+    assert "1 same (1 with the explanation worded differently), 0 different, 0 errors." in result.stdout
+
+
+def test_a_fact_field_added_to_the_fact_model_after_the_record_was_made_is_no_difference_regression():
+    """Regression: a record made before a fact field existed replayed "different" because the replay's facts hold
+    that field (null). A fact the record does not hold and that is null in the replay is not a difference at all."""
+    record = record_dict(make_record(evaluate(load_case(str(M1)))))
+    facts = record["decision"]["facts"]
+    newer = [name for name, value in facts.items() if value is None][:3]
+    assert newer  # M1 leaves some facts unknown
+    for name in newer:
+        del facts[name]  # as if the fact model had not had these fields yet
+    result = replay(record)
+    assert (result.status, result.differences, result.wording_changed) == ("same", (), False)
+    # A fact the record holds but the replay does not, or holds otherwise, is still seen.
+    facts["age"] = 3
+    assert replay(record).wording_differs_at == ("facts.age",)
 
 
 # --------------------------------------------------------------------------- scr log verify / show
@@ -203,7 +243,7 @@ def test_log_verify_prints_ok_with_the_entry_count_and_the_head(log_path):
     """A good log: exit 0, OK with the number of entries, and the head to keep elsewhere."""
     result = run("log", "verify", str(log_path))
     assert result.exit_code == 0
-    seq, hash_ = DecisionLog(log_path).head()
+    seq, hash_ = Ledger(log_path).head()
     assert f"OK: {log_path}: {len(EXAMPLES)} entries verified" in result.stdout
     assert f"Head: {seq}:{hash_}" in result.stdout
 
@@ -230,27 +270,11 @@ def test_changing_any_stored_byte_of_a_real_entry_makes_log_verify_name_that_ent
     path.unlink()
 
 
-def _rewrite_chain_from(path: Path, seq: int, change: dict[str, Any]) -> None:
-    """Change entry ``seq`` and recompute every later hash and the head: what someone with write access could do."""
-    conn = sqlite3.connect(path, isolation_level=None)
-    rows = conn.execute("SELECT seq, record_json FROM entries WHERE seq >= ? ORDER BY seq", (seq,)).fetchall()
-    prev = conn.execute("SELECT entry_hash FROM entries WHERE seq = ?", (seq - 1,)).fetchone()[0]
-    for n, text in rows:
-        if n == seq:
-            text = json.dumps(json.loads(text) | change, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        new = entry_hash(prev, n, text)
-        conn.execute("UPDATE entries SET record_json = ?, prev_hash = ?, entry_hash = ? WHERE seq = ?",
-                     (text, prev, new, n))
-        prev = new
-    conn.execute("UPDATE meta SET value = ? WHERE key = 'head_hash'", (prev,))
-    conn.close()
-
-
 def test_expect_head_finds_a_whole_chain_rewritten_after_the_head_was_noted(log_path):
     """A rewrite with every hash recomputed passes plain verify but fails --expect-head with the head noted before."""
     noted = run("log", "verify", str(log_path)).stdout.split("Head: ")[1].split()[0]
     assert run("log", "verify", str(log_path), "--expect-head", noted).exit_code == 0
-    _rewrite_chain_from(log_path, 3, {"outcomes": {"lscb-scr-2006": "not_met"}})
+    rewrite_chain_from(log_path, 3, {"outcomes": {"lscb-scr-2006": "not_met"}})
     assert run("log", "verify", str(log_path)).exit_code == 0  # the documented limit of a keyless chain
     result = run("log", "verify", str(log_path), "--expect-head", noted)
     assert result.exit_code == 1
@@ -312,7 +336,7 @@ def test_export_then_import_round_trips_the_records(log_path, tmp_path):
     assert result.exit_code == 0
     assert f"Imported {len(EXAMPLES)} records" in result.stdout
     assert records_of(copy) == records_of(log_path)
-    assert DecisionLog(copy).verify().ok
+    assert Ledger(copy).verify().ok
 
 
 def test_redacted_export_has_no_fact_value_anywhere(log_path):
@@ -343,11 +367,11 @@ def test_import_refuses_a_line_that_is_not_a_decision_record_and_writes_nothing(
     """A JSON line that is not a record: exit 1 naming the line; the target log is unchanged."""
     good = export(log_path).splitlines()
     source = write_jsonl(tmp_path / "mixed.jsonl", [good[0], {"hello": "world"}])
-    before = DecisionLog(log_path).head()
+    before = Ledger(log_path).head()
     result = run("log", "import", str(log_path), str(source))
     assert result.exit_code == 1
     assert "line 2 is not a decision record" in result.stderr
-    assert DecisionLog(log_path).head() == before
+    assert Ledger(log_path).head() == before
 
 
 # --------------------------------------------------------------------------- scr replay
@@ -645,16 +669,16 @@ def test_a_writer_killed_mid_batch_leaves_a_log_that_verifies_with_every_returne
 
 def test_export_of_an_empty_log_writes_nothing_and_says_so(tmp_path):
     """An empty log exports zero records (and an empty stdout)."""
-    DecisionLog(tmp_path / "empty.db")
+    Ledger(tmp_path / "empty.db")
     result = run("log", "export", str(tmp_path / "empty.db"))
     assert result.exit_code == 0 and result.stdout == "" and "Exported 0 records" in result.stderr
     assert "no records to replay" in run("replay", str(tmp_path / "empty.db")).stdout
 
 
 def test_library_export_with_redact_uses_the_full_redaction(log_path):
-    """DecisionLog.export_jsonl(redact=True) removes evidence values too, not only the top-level facts."""
+    """Ledger.export_jsonl(redact=redact) removes evidence values too, not only the top-level facts."""
     out = io.StringIO()
-    DecisionLog(log_path).export_jsonl(out, redact=True)
+    Ledger(log_path).export_jsonl(out, redact=redact)
     assert M1_DATE_OF_BIRTH not in out.getvalue()
     assert '"value_label":"(redacted)"' in out.getvalue()
 
@@ -666,3 +690,25 @@ def test_log_import_of_a_file_that_is_not_utf8_is_a_clear_error_and_writes_nothi
     result = CliRunner().invoke(main, ["log", "import", str(tmp_path / "new.db"), str(source)])
     assert result.exit_code == 1
     assert "not UTF-8" in result.output and "Traceback" not in result.output
+
+
+def test_a_json_lines_line_nested_too_deeply_is_a_bad_line_not_a_traceback(tmp_path: Path) -> None:
+    """Regression: a line of 100,000 "[" raised RecursionError out of the JSON Lines reading of replay and import."""
+    record = record_dict(make_record(evaluate(load_case(str(M1)))))
+    source = write_jsonl(tmp_path / "deep.jsonl", [record, "[" * 100_000])
+    result = CliRunner().invoke(main, ["replay", str(source)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "line 2" in result.stdout and "nested too deeply" in flat(result.stdout)
+    assert "1 same, 0 different, 1 error." in result.stdout
+    result = CliRunner().invoke(main, ["log", "import", str(tmp_path / "new.db"), str(source)])
+    # exit 3, as for any line that is not JSON (a LogError: see test_log's import tests)
+    assert result.exit_code == 3 and "line 2 is not JSON" in result.output and "Traceback" not in result.output
+
+
+def test_one_json_lines_reader_takes_a_byte_order_mark_in_replay_and_import(tmp_path: Path) -> None:
+    """Replay and import read JSON Lines alike: a UTF-8 byte-order mark before the first record is not a bad line."""
+    record = record_dict(make_record(evaluate(load_case(str(M1)))))
+    source = tmp_path / "bom.jsonl"
+    source.write_bytes(b"\xef\xbb\xbf" + json.dumps(record).encode() + b"\n")
+    assert "1 same, 0 different, 0 errors." in run("replay", str(source)).stdout
+    assert "Imported 1 record" in run("log", "import", str(tmp_path / "new.db"), str(source)).stdout

@@ -140,9 +140,9 @@ def test_a_log_whose_name_is_not_utf8_is_created_and_verified(cases_file: Path, 
     case.write_text(json.dumps(CASE), encoding="utf-8")
     result = scr("check", str(case), "--log", name)
     assert result.exit_code == 0, result.output
-    from scr_eligibility.engine.log import DecisionLog
+    from scr_eligibility.engine.audit.ledger import Ledger
 
-    log = DecisionLog(name, read_only=True)
+    log = Ledger(name, read_only=True)
     assert log.verify().ok and log.head()[0] == 1
 
 

@@ -526,7 +526,7 @@ def test_other_host_names_are_refused_when_hosts_are_limited() -> None:
 def _recording(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> tuple[Browser, list[Any]]:
     """A logged app whose log records calls instead of writing."""
     calls: list[Any] = []
-    monkeypatch.setattr("scr_eligibility.engine.record.append_to_log", lambda path, d: calls.append(d))
+    monkeypatch.setattr("scr_eligibility.engine.audit.records.append_to_log", lambda path, d: calls.append(d))
     return Browser(web.create_app(log_path=str(tmp_path / "log.sqlite"))), calls
 
 
@@ -764,7 +764,7 @@ def test_each_decision_made_is_logged_once_and_downloads_are_not(monkeypatch: py
                                                                   tmp_path: Path) -> None:
     """With a log, /v1/evaluate and /decide append their decision; downloads re-evaluate without logging."""
     calls: list[tuple[str, Any]] = []
-    monkeypatch.setattr("scr_eligibility.engine.record.append_to_log", lambda path, d: calls.append((path, d)))
+    monkeypatch.setattr("scr_eligibility.engine.audit.records.append_to_log", lambda path, d: calls.append((path, d)))
     logged = Browser(web.create_app(log_path=str(tmp_path / "log.sqlite")))
     logged.post("/v1/evaluate", json=DIED)
     logged.post("/decide", data=_form(DIED))
@@ -778,7 +778,7 @@ def test_each_decision_made_is_logged_once_and_downloads_are_not(monkeypatch: py
 def test_decisions_reach_a_real_decision_log_and_nothing_else_is_written(monkeypatch: pytest.MonkeyPatch,
                                                                          tmp_path: Path) -> None:
     """Two decisions make two entries in the log file; without --log the working folder stays empty."""
-    from scr_eligibility.engine.log import DecisionLog
+    from scr_eligibility.engine.audit.ledger import Ledger
 
     monkeypatch.chdir(tmp_path)
     plain = Browser(web.create_app())
@@ -789,7 +789,7 @@ def test_decisions_reach_a_real_decision_log_and_nothing_else_is_written(monkeyp
     logged = Browser(web.create_app(log_path=str(path)))
     assert logged.post("/v1/evaluate", json=DIED).status_code == 200
     assert logged.post("/decide", data=_form(DIED)).status_code == 200
-    assert DecisionLog(str(path)).head()[0] == 2
+    assert Ledger(str(path)).head()[0] == 2
 
 
 def test_a_log_that_cannot_be_written_is_500_log_error(tmp_path: Path) -> None:

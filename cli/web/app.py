@@ -81,7 +81,7 @@ def create_app(token: str | None = None, log_path: str | None = None, *,
     """
     record: Callable[[str, Decision], Any] | None = None
     if log_path:
-        from ...engine.record import append_to_log
+        from ...engine.audit.records import append_to_log
 
         record = append_to_log
 

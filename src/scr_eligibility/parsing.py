@@ -313,3 +313,61 @@ def load_data(path: str | Path | TextIO) -> tuple[Any, str]:
     suffix = Path(name).suffix.lower()
     fmt = "json" if suffix == ".json" else "yaml" if suffix in (".yaml", ".yml") else None
     return parse_text(text, name, fmt), name
+
+
+# --------------------------------------------------------------------------- JSON Lines
+
+
+class JsonLine:
+    """One non-blank line of a JSON Lines text, as :func:`json_lines` read it.
+
+    ``number`` is the 1-based line number (blank lines counted). ``value`` is the JSON
+    object on the line, or None when the line holds none; then ``reason`` says why ("not
+    JSON" or "not a JSON object") and ``detail`` what was found.
+    """
+
+    __slots__ = ("detail", "number", "reason", "value")
+
+    def __init__(self, number: int, value: dict[str, Any] | None, reason: str = "", detail: str = "") -> None:
+        self.number = number
+        self.value = value
+        self.reason = reason
+        self.detail = detail
+
+    def __repr__(self) -> str:
+        return f"JsonLine({self.number}, {self.value!r}, {self.reason!r}, {self.detail!r})"
+
+
+def json_lines(data: bytes | str, source: str) -> list[JsonLine]:
+    """The lines of a JSON Lines text (records, as `scr log export` writes them), each read on its own.
+
+    Bytes must be UTF-8 (a leading byte-order mark is dropped); anything else is an
+    :class:`InputError` naming the first bad byte. Lines are split at ``\\n`` only (JSON
+    text may hold U+2028 and other characters ``str.splitlines`` breaks at); blank lines
+    are skipped. A line that is not a JSON object is returned with its reason, not raised,
+    so that each caller decides whether one bad line stops the rest.
+    """
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise InputError("the file is not UTF-8 JSON Lines", [Problem(
+                f"byte {error.start}", f"byte 0x{data[error.start]:02x}",
+                "UTF-8 text, one JSON object per line")], source) from None
+    lines = []
+    for number, line in enumerate(data.removeprefix("\ufeff").split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except ValueError as error:
+            lines.append(JsonLine(number, None, "not JSON", str(error)))
+            continue
+        except RecursionError:
+            lines.append(JsonLine(number, None, "not JSON", "nested too deeply to read"))
+            continue
+        if isinstance(value, dict):
+            lines.append(JsonLine(number, value))
+        else:
+            lines.append(JsonLine(number, None, "not a JSON object", f"a JSON {type(value).__name__}"))
+    return lines
