@@ -176,7 +176,7 @@ def render_criteria(editions: Iterable[Edition], fmt: str = "table") -> str:
 
 
 _RELEASE_WORDS = {"released": "released", "changed_since_release": "CHANGED since release",
-                  "not_released": "not released"}
+                  "not_released": "not released", "superseded": "superseded"}
 
 
 def render_editions(editions: Iterable[Edition]) -> str:
