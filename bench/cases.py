@@ -109,6 +109,14 @@ def full_case(rng: random.Random, number: int, start: _dt.date, end: _dt.date) -
         "recurrent_themes": _chance(rng, 0.4),
         "legislative_or_guidance_change": _chance(rng, 0.1),
         "panel_considered_local_review": _chance(rng, 0.1),
+        # Facts the readings turn on: where a remanded child was remanded to, why a child was in a secure
+        # children's home (stated only where they apply), and the Working Together 2006 killing by a parent.
+        **({"remanded_to": "youth_detention_accommodation" if setting != "other" else _pick(
+            rng, {"youth_detention_accommodation": 0.5, "local_authority_accommodation": 0.5})}
+           if custody == "on_remand" else {}),
+        **({"secure_childrens_home_basis": _pick(rng, {"welfare": 0.3, "youth_justice": 0.7})}
+           if setting == "secure_childrens_home" else {}),
+        "killed_by_parent_with_mental_illness": died and abuse != "not_known_or_suspected" and _chance(rng, 0.02),
     }
 
 

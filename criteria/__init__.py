@@ -9,9 +9,11 @@ from .catalogue import (
     latest_editions,
     release_status,
     released_hashes,
+    superseded_by,
 )
 from .loader import content_hash, load_edition_file
-from .model import Criterion, Deadline, Determination, Duty, Edition, EditionFile, OutcomeDef
+from .model import Criterion, Deadline, Determination, Duty, Edition, EditionFile, OutcomeDef, Reading
+from .readings import derive, readings_of
 
 __all__ = [
     "Criterion",
@@ -21,6 +23,7 @@ __all__ = [
     "Edition",
     "EditionFile",
     "OutcomeDef",
+    "Reading",
     "all_editions",
     "content_hash",
     "criteria_json",
@@ -28,7 +31,10 @@ __all__ = [
     "editions_in_force",
     "get_edition",
     "latest_editions",
+    "derive",
     "load_edition_file",
+    "readings_of",
     "release_status",
     "released_hashes",
+    "superseded_by",
 ]

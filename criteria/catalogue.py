@@ -1,4 +1,8 @@
-"""The editions this installation ships: finding one by id, those in force on a date, their release status."""
+"""The editions this installation ships: finding one by id, those in force on a date, their release status.
+
+An edition another names in its ``supersedes`` stays loadable (old records replay under it, and it can be
+named outright) but is no longer chosen for new decisions by date.
+"""
 
 from __future__ import annotations
 
@@ -64,26 +68,57 @@ def get_edition(edition_id: str, version: int | None = None) -> Edition:
         "replay it with a version of scr-eligibility that shipped it")])
 
 
+@lru_cache(maxsize=1)
+def _superseding() -> dict[str, tuple[str, ...]]:
+    """For each edition id some shipped edition supersedes, the ids of those that do."""
+    by: dict[str, set[str]] = {}
+    for edition in all_editions():
+        for old in edition.content.supersedes:
+            by.setdefault(old, set()).add(edition.id)
+    return {old: tuple(sorted(ids)) for old, ids in by.items()}
+
+
+def superseded_by(edition: Edition) -> tuple[str, ...]:
+    """The ids of the editions that replace ``edition`` for new decisions (empty if none does)."""
+    return _superseding().get(edition.id, ())
+
+
 def editions_in_force(day: _dt.date) -> tuple[Edition, ...]:
-    """The newest version of every edition in force on ``day``."""
-    return tuple(e for e in latest_editions() if e.in_force_on(day))
+    """The newest version of every edition in force on ``day``, leaving out superseded editions."""
+    return tuple(e for e in latest_editions() if e.in_force_on(day) and not superseded_by(e))
 
 
 def current_editions() -> tuple[Edition, ...]:
     """The editions in force now (those with no end date)."""
-    return tuple(e for e in latest_editions() if e.content.in_force.until is None)
+    return tuple(e for e in latest_editions() if e.content.in_force.until is None and not superseded_by(e))
 
 
 def release_status(edition: Edition) -> str:
-    """``released``, ``changed_since_release`` (a released file was edited) or ``not_released``."""
+    """``released``, ``superseded`` (released, and replaced for new decisions by another edition),
+    ``changed_since_release`` (a released file was edited) or ``not_released``."""
     pinned = released_hashes().get(edition.ref)
     if pinned is None:
         return "not_released"
-    return "released" if pinned == edition.content_hash else "changed_since_release"
+    if pinned != edition.content_hash:
+        return "changed_since_release"
+    return "superseded" if superseded_by(edition) else "released"
 
 
 def criteria_json(edition: Edition) -> dict[str, Any]:
-    """An edition and its criteria (without their conditions), as `scr criteria --format json` and the API give it."""
-    return edition.content.model_dump(mode="json", exclude={"definitions", "criteria"}) | {
+    """An edition and its criteria (without their conditions), as `scr criteria --format json` and the API give it.
+
+    What an edition does not use (readings, notes, supersedes, a replacement) is left out, so the JSON of an
+    edition without them is as it was before editions could have them.
+    """
+    data = edition.content.model_dump(mode="json", exclude={"definitions", "criteria", "notes"})
+    for key in ("supersedes", "readings"):
+        if not data[key]:
+            del data[key]
+    for determination in data["determinations"]:
+        if determination["replaced"] is None:
+            del determination["replaced"]
+    if edition.content.notes:
+        data["notes"] = [n.model_dump(mode="json", exclude={"condition"}) for n in edition.content.notes]
+    return data | {
         "ref": edition.ref, "content_hash": edition.content_hash,
         "criteria": [c.model_dump(mode="json", exclude={"condition"}) for c in edition.content.criteria]}

@@ -12,7 +12,8 @@ from pydantic import ValidationError
 from ..errors import CriteriaError, InputError, Problem, expected_from_pydantic, unknown_name
 from ..facts import BOOL_FACTS, FACT_NAMES, allowed_values
 from ..parsing import decode, parse_text
-from .model import OPS, All, Any_, Condition, Edition, EditionFile, Leaf, Not, Ref
+from .model import OPS, All, Any_, Choice, Condition, CriteriaChoice, Edition, EditionFile, Leaf, Not, Reading, Ref
+from .readings import check_readings, choices_in, defaults as default_options, resolve
 
 EDITIONS_DIR = Path(__file__).with_name("editions")
 
@@ -58,7 +59,11 @@ def load_edition_bytes(data: bytes, source: str) -> Edition:
             Problem(".".join(str(p) for p in e["loc"]), repr(e.get("input"))[:80], expected_from_pydantic(e)) for e in error.errors()
         ], source) from None
     content = _parse_conditions(content, source)
-    return Edition(content=content, content_hash=content_hash(data), path=source)
+    if not content.readings:
+        return Edition(content=content, content_hash=content_hash(data), path=source)
+    # The content used by default has every choice resolved; the source is kept to derive the others.
+    return Edition(content=resolve(content, default_options(content)), content_hash=content_hash(data), path=source,
+                   source=content)
 
 
 def _parse_conditions(content: EditionFile, source: str) -> EditionFile:
@@ -67,12 +72,23 @@ def _parse_conditions(content: EditionFile, source: str) -> EditionFile:
     duplicates = {n for n in names if names.count(n) > 1}
     for name in sorted(duplicates):
         problems.append(Problem(name, "the id twice", "each definition and criterion id once"))
-    definitions = tuple(
-        d.model_copy(update={"condition": parse_condition(d.condition, f"definitions.{d.id}", names, problems)})
-        for d in content.definitions)
-    criteria = tuple(
-        c.model_copy(update={"condition": parse_condition(c.condition, f"criteria.{c.id}", names, problems)})
-        for c in content.criteria)
+    readings = {r.id: r for r in content.readings}
+
+    def parse(raw: Any, where: str) -> Condition:
+        return parse_condition(raw, where, names, problems, readings)
+
+    definitions = tuple(d.model_copy(update={"condition": parse(d.condition, f"definitions.{d.id}")})
+                        for d in content.definitions)
+    criteria = tuple(c.model_copy(update={"condition": parse(c.condition, f"criteria.{c.id}")})
+                     for c in content.criteria)
+    notes = tuple(n.model_copy(update={"condition": parse(n.condition, f"notes.{n.id}")}) for n in content.notes)
+    note_ids = [n.id for n in content.notes]
+    for name in sorted({n for n in note_ids if note_ids.count(n) > 1}):
+        problems.append(Problem(f"notes.{name}", "the id twice", "each note id once"))
+    used: dict[str, int] = {}
+    for condition in [d.condition for d in definitions] + [c.condition for c in criteria] + [n.condition for n in notes]:
+        for choice in choices_in(condition):
+            used[choice.reading] = used.get(choice.reading, 0) + 1
     criterion_ids = {c.id for c in content.criteria}
     for determination in content.determinations:
         defaults = [o for o in determination.outcomes if not o.criteria]
@@ -81,11 +97,21 @@ def _parse_conditions(content: EditionFile, source: str) -> EditionFile:
                                     f"{len(defaults)} outcomes without criteria",
                                     "exactly one default outcome (no criteria), placed last"))
         for outcome in determination.outcomes:
-            for cid in outcome.criteria:
+            where = f"determinations.{determination.id}.{outcome.id}"
+            lists: list[tuple[str, ...]] = [outcome.criteria] if isinstance(outcome.criteria, tuple) else []
+            if isinstance(outcome.criteria, CriteriaChoice):
+                used[outcome.criteria.reading] = used.get(outcome.criteria.reading, 0) + 1
+                _check_options(outcome.criteria.reading, set(outcome.criteria.options), f"{where}.criteria",
+                               readings, problems)
+                lists = list(outcome.criteria.options.values())
+                problems.extend(Problem(f"{where}.criteria.{option}", "no criteria",
+                                        "at least one criterion under every option")
+                                for option, ids in outcome.criteria.options.items() if not ids)
+            for cid in (c for ids in lists for c in ids):
                 if cid not in criterion_ids:
-                    problems.append(unknown_name(f"determinations.{determination.id}.{outcome.id}", cid,
-                                                  sorted(criterion_ids), "a criterion id of this edition"))
-    result = content.model_copy(update={"definitions": definitions, "criteria": criteria})
+                    problems.append(unknown_name(where, cid, sorted(criterion_ids), "a criterion id of this edition"))
+    check_readings(content, used, problems)
+    result = content.model_copy(update={"definitions": definitions, "criteria": criteria, "notes": notes})
     if not problems:
         _check_cycles(result, problems)
     if problems:
@@ -93,10 +119,16 @@ def _parse_conditions(content: EditionFile, source: str) -> EditionFile:
     return result
 
 
-def parse_condition(raw: Any, where: str, names: list[str], problems: list[Problem]) -> Condition:
-    """Parse a condition written as data into a tree, collecting problems instead of stopping at the first."""
+def parse_condition(raw: Any, where: str, names: list[str], problems: list[Problem],
+                    readings: dict[str, Reading] | None = None) -> Condition:
+    """Parse a condition written as data into a tree, collecting problems instead of stopping at the first.
+
+    ``readings`` are the edition's declared readings, which choices (``{reading, options}``) may name.
+    """
+    readings = readings or {}
     if not isinstance(raw, dict):
-        problems.append(Problem(where, repr(raw)[:60], "a condition: {fact, op, value}, {all}, {any}, {not} or {ref}"))
+        problems.append(Problem(where, repr(raw)[:60],
+                                "a condition: {fact, op, value}, {all}, {any}, {not}, {ref} or {reading, options}"))
         return All(())
     keys = set(raw)
     if keys & {"all", "any"}:
@@ -105,12 +137,22 @@ def parse_condition(raw: Any, where: str, names: list[str], problems: list[Probl
         if not isinstance(items, list) or not items or len(keys) != 1:
             problems.append(Problem(where, repr(raw)[:60], f"{{{key}: [conditions...]}} with at least one condition"))
             return All(())
-        parsed = tuple(parse_condition(item, f"{where}.{key}[{i}]", names, problems) for i, item in enumerate(items))
+        parsed = tuple(parse_condition(item, f"{where}.{key}[{i}]", names, problems, readings)
+                       for i, item in enumerate(items))
         return All(parsed) if key == "all" else Any_(parsed)
     if "not" in raw:
         if len(keys) != 1:
             problems.append(Problem(where, repr(raw)[:60], "{not: condition} alone"))
-        return Not(parse_condition(raw["not"], f"{where}.not", names, problems))
+        return Not(parse_condition(raw["not"], f"{where}.not", names, problems, readings))
+    if "reading" in raw:
+        options = raw.get("options")
+        if keys != {"reading", "options"} or not isinstance(options, dict) or not options:
+            problems.append(Problem(where, repr(raw)[:60], "{reading: id, options: {option: condition, ...}}"))
+            return All(())
+        _check_options(raw["reading"], set(options), f"{where}.reading", readings, problems)
+        return Choice(str(raw["reading"]), tuple(
+            (str(option), parse_condition(branch, f"{where}.options.{option}", names, problems, readings))
+            for option, branch in options.items()))
     if "ref" in raw:
         if raw["ref"] not in names:
             problems.append(unknown_name(f"{where}.ref", raw["ref"], names, "a definition or criterion id"))
@@ -135,6 +177,22 @@ def parse_condition(raw: Any, where: str, names: list[str], problems: list[Probl
     if isinstance(value, list):
         value = tuple(value)
     return Leaf(fact=fact, op=op, value=value, unknown=unknown, says=raw.get("says"))
+
+
+def _check_options(reading_id: Any, given: set[Any], where: str, readings: dict[str, Reading],
+                   problems: list[Problem]) -> None:
+    """A choice names a declared reading and gives a branch for each of its options, and no other."""
+    reading = readings.get(reading_id) if isinstance(reading_id, str) else None
+    if reading is None:
+        problems.append(unknown_name(where, str(reading_id), sorted(readings), "a reading declared in readings"))
+        return
+    expected = set(reading.option_ids)
+    for option in sorted(map(str, expected - given)):
+        problems.append(Problem(f"{where} ({reading.id})", f"no branch for option {option}",
+                                "a branch for every option: " + ", ".join(reading.option_ids)))
+    for option in sorted(map(str, given - expected)):
+        problems.append(unknown_name(f"{where} ({reading.id})", option, list(reading.option_ids),
+                                     "an option of the reading"))
 
 
 def _check_value(fact: str, op: str, value: Any, where: str, problems: list[Problem]) -> None:
@@ -166,6 +224,7 @@ def _check_value(fact: str, op: str, value: Any, where: str, problems: list[Prob
 def _check_cycles(content: EditionFile, problems: list[Problem]) -> None:
     conditions: dict[str, Condition] = {d.id: d.condition for d in content.definitions}
     conditions.update({c.id: c.condition for c in content.criteria})
+    conditions.update({f"notes.{n.id}": n.condition for n in content.notes})
 
     def visit(name: str, trail: tuple[str, ...]) -> None:
         if name in trail:
@@ -185,6 +244,8 @@ def _refs(condition: Condition) -> list[str]:
         return [r for item in condition.items for r in _refs(item)]
     if isinstance(condition, Not):
         return _refs(condition.item)
+    if isinstance(condition, Choice):  # every branch: a cycle under any reading is refused
+        return [r for _, branch in condition.options for r in _refs(branch)]
     return []
 
 

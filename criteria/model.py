@@ -10,6 +10,14 @@ Conditions are trees of ``all`` / ``any`` / ``not`` / ``ref`` over leaves
 ``{fact, op, value}``. They are evaluated in three-valued (Kleene) logic: a leaf on an
 unknown fact is unknown, unless the leaf says how the text treats an unknown
 (``unknown: met``: a presumption the criterion's reading must explain).
+
+Where a passage has more than one defensible reading, the edition declares a named
+*reading* (:class:`Reading`) and a condition, or an outcome's list of criteria, may hold a
+*choice* (``{reading: id, options: {option: ...}}``) that selects by the reading's option.
+A loaded :class:`Edition` holds its content with every choice resolved to the default
+options; :func:`scr_eligibility.criteria.readings.derive` gives it under other options.
+An option may instead name an *effect* the engine knows (how an age is counted, whether a
+later law reaches earlier harm): those are listed in :mod:`.readings`.
 """
 
 from __future__ import annotations
@@ -63,7 +71,18 @@ class Ref:
     name: str
 
 
-Condition = Union[Leaf, All, Any_, Not, Ref]
+@dataclass(frozen=True)
+class Choice:
+    """A sub-condition selected by the option of a declared reading (resolved before compiling)."""
+
+    reading: str
+    options: tuple[tuple[str, Condition], ...]
+
+    def option(self, option_id: str) -> Condition:
+        return dict(self.options)[option_id]
+
+
+Condition = Union[Leaf, All, Any_, Not, Ref, Choice]
 
 
 class Definition(BaseModel):
@@ -75,6 +94,52 @@ class Definition(BaseModel):
     text: str | None = None
     citation: str | None = None
     reading: str | None = None
+    condition: Any
+
+
+class ReadingOption(BaseModel):
+    """One defensible reading of an open passage: in plain words, with its sources."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    says: str = Field(description="The reading in plain words, to follow 'Under the reading that ...'.")
+    effect: str | None = Field(None, description="A named effect the engine applies (see criteria/readings.py); "
+                               "none when the option selects conditions through choices.")
+    sources: tuple[str, ...] = Field(min_length=1)
+
+
+class Reading(BaseModel):
+    """A passage with more than one defensible reading: the question, the options, the default and why."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    question: str
+    options: tuple[ReadingOption, ...] = Field(min_length=2)
+    default: str
+    why_default: str
+
+    def option(self, option_id: str) -> ReadingOption:
+        for option in self.options:
+            if option.id == option_id:
+                return option
+        raise KeyError(option_id)
+
+    @property
+    def option_ids(self) -> tuple[str, ...]:
+        return tuple(o.id for o in self.options)
+
+
+class NoteDef(BaseModel):
+    """A note the decision shows when its condition is met: other processes, not duties of this edition."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+    id: str
+    title: str
+    text: str = Field(description="The words of the source, quoted, or marked as a summary.")
+    source: str
     condition: Any
 
 
@@ -118,6 +183,15 @@ class Duty(BaseModel):
     note: str | None = None
 
 
+class CriteriaChoice(BaseModel):
+    """An outcome's criteria chosen by a reading's option (resolved to a plain tuple on load)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    reading: str
+    options: dict[str, tuple[str, ...]]
+
+
 class OutcomeDef(BaseModel):
     """One outcome of a determination. Without ``criteria`` it is the default (none met)."""
 
@@ -125,8 +199,20 @@ class OutcomeDef(BaseModel):
 
     id: str
     label: str
-    criteria: tuple[str, ...] = ()
+    criteria: tuple[str, ...] | CriteriaChoice = ()
     duties: tuple[Duty, ...] = ()
+
+
+class Replacement(BaseModel):
+    """A determination another law replaced from a date: the decision says so instead of giving its duties."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    from_: _dt.date = Field(alias="from")
+    outcome: str
+    label: str
+    source: str
+    note: str | None = None
 
 
 class Determination(BaseModel):
@@ -138,6 +224,7 @@ class Determination(BaseModel):
     title: str
     who_decides: str | None = None
     outcomes: tuple[OutcomeDef, ...]
+    replaced: Replacement | None = None
 
 
 class InForce(BaseModel):
@@ -167,6 +254,15 @@ class EditionFile(BaseModel):
     definitions: tuple[Definition, ...] = ()
     criteria: tuple[Criterion, ...]
     determinations: tuple[Determination, ...]
+    supersedes: tuple[str, ...] = Field((), description="Edition ids this one replaces for new decisions.")
+    readings: tuple[Reading, ...] = ()
+    notes: tuple[NoteDef, ...] = ()
+
+    def reading(self, reading_id: str) -> Reading:
+        for reading in self.readings:
+            if reading.id == reading_id:
+                return reading
+        raise KeyError(reading_id)
 
 
 def edition_ref(edition_id: str, version: int) -> str:
@@ -176,11 +272,19 @@ def edition_ref(edition_id: str, version: int) -> str:
 
 @dataclass(frozen=True)
 class Edition:
-    """A loaded edition: its validated content plus where it came from and its content hash."""
+    """A loaded edition: its validated content plus where it came from and its content hash.
+
+    ``content`` has every choice resolved (to the default options, or to ``options`` in an
+    edition derived under other readings); ``source`` is the content as written, choices
+    included, from which derived editions are made.
+    """
 
     content: EditionFile
     content_hash: str
     path: str
+    source: EditionFile | None = None
+    #: The readings resolved otherwise than by default, as (reading id, option id) pairs, sorted.
+    options: tuple[tuple[str, str], ...] = ()
 
     @property
     def id(self) -> str:
@@ -192,8 +296,13 @@ class Edition:
 
     @property
     def ref(self) -> str:
-        """``id@version``, the name under which the edition is compiled and recorded."""
-        return edition_ref(self.content.id, self.content.version)
+        """``id@version``, the name under which the edition is compiled and recorded.
+
+        A derived edition adds its options (``wt2010@1+lscb-discretionary-list=seed``), so that it
+        is compiled and cached apart from the edition read by default.
+        """
+        base = edition_ref(self.content.id, self.content.version)
+        return base + "".join(f"+{r}={o}" for r, o in self.options)
 
     def criterion(self, criterion_id: str) -> Criterion:
         for criterion in self.content.criteria:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 from ..criteria.model import edition_ref
 from ..facts import Facts
@@ -131,6 +131,53 @@ class DeterminationResult(_Model):
         return self.outcome != UNDETERMINED
 
 
+class AlternativeOutcome(_Model):
+    """What one determination would answer under another reading of the law."""
+
+    determination: str
+    title: str
+    outcome: str
+    label: str
+
+
+class ReadingAlternative(_Model):
+    """Another option of a reading, and the answers that would differ under it."""
+
+    option: str
+    says: str = Field(description="The option in plain words.")
+    outcomes: tuple[AlternativeOutcome, ...] = Field(
+        description="The determinations whose answer would differ under this option (empty: none would).")
+    summary: str = Field(description="One sentence: under this reading, what the outcome would be.")
+
+
+class ReadingResult(_Model):
+    """A reading of an open passage that bears on this case: the option applied and what the others would give."""
+
+    id: str
+    question: str
+    applied: str = Field(description="The option applied.")
+    says: str = Field(description="The option applied, in plain words.")
+    chosen_by: Literal["default", "caller"]
+    why_default: str
+    sources: tuple[str, ...] = Field(description="The sources of the option applied.")
+    effect: str | None = Field(None, description="What the option applied did to this case, when it is an effect.")
+    alternatives: tuple[ReadingAlternative, ...]
+
+
+class NoteResult(_Model):
+    """Something the edition says about a case like this one that is not one of its duties (another process)."""
+
+    id: str
+    title: str
+    text: str
+    source: str
+
+
+#: EditionResult fields left out of its JSON when empty: an edition that declares no readings or notes
+#: serialises exactly as it did before editions could declare them.
+_OMIT_WHEN_EMPTY = ("readings", "readings_note", "notes")
+
+
 class EditionResult(_Model):
     """Everything one edition says about the case."""
 
@@ -143,6 +190,20 @@ class EditionResult(_Model):
     in_force_until: _dt.date | None
     determinations: tuple[DeterminationResult, ...]
     criteria: tuple[CriterionResult, ...]
+    readings: tuple[ReadingResult, ...] = Field(
+        (), description="The readings of open passages that bear on this case (left out when there are none).")
+    readings_note: str | None = Field(
+        None, description="Said when no other reading would change any answer (left out otherwise).")
+    notes: tuple[NoteResult, ...] = Field(
+        (), description="Notes the edition shows for a case like this one: other processes, not its duties.")
+
+    @model_serializer(mode="wrap")
+    def _omit_when_empty(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data = handler(self)
+        for key in _OMIT_WHEN_EMPTY:
+            if key in data and not data[key]:
+                del data[key]
+        return data
 
     @property
     def primary(self) -> DeterminationResult:

@@ -25,11 +25,16 @@ def duty_result(duty: Duty, awareness_date: _dt.date | None) -> DutyResult:
 
 
 def schedule(aware_on: _dt.date, editions: Iterable[Edition]) -> list[tuple[Edition, str, DutyResult]]:
-    """Every duty the editions can create, once each, due from ``aware_on``: (edition, outcome label, duty)."""
+    """Every duty the editions can create, once each, due from ``aware_on``: (edition, outcome label, duty).
+
+    A determination another law had replaced by ``aware_on`` creates none.
+    """
     rows: list[tuple[Edition, str, DutyResult]] = []
     for edition in editions:
         seen: set[str] = set()
         for determination in edition.content.determinations:
+            if determination.replaced is not None and aware_on >= determination.replaced.from_:
+                continue  # another law replaced it by that day (the WT2015 notification, from 29 June 2018)
             for outcome in determination.outcomes:
                 for duty in outcome.duties:
                     if duty.id not in seen:

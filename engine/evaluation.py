@@ -9,7 +9,7 @@ possible outcomes, duties and evidence, using per-edition tables built once (a
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +30,7 @@ from .decision import (
     Status,
 )
 from .duties import duty_result
+from .readings import check_options, evaluate_under
 from .selection import select_editions
 
 _STATUS: dict[bool, Status] = {True: "met", False: "not_met"}
@@ -84,16 +85,21 @@ def evaluate(
     *,
     as_of: _dt.date | None = None,
     editions: Iterable[str | Edition] | None = None,
+    readings: Mapping[str, str] | None = None,
 ) -> Decision:
     """Decide a case. ``facts`` is a :class:`Facts` or a mapping (validated here).
 
     By default the case is evaluated under every edition in force on the date the
     authority became aware (else the incident date, else today's editions); ``as_of``
-    names another date and ``editions`` names the editions outright.
+    names another date and ``editions`` names the editions outright. ``readings``
+    chooses options of the editions' declared readings (``{"lscb-discretionary-list":
+    "seed"}``); the others take their defaults, and the decision shows what the
+    alternatives that could change an answer would give (:mod:`.readings`).
     """
     case = parse_facts(facts)
     chosen, why, day = select_editions(case, as_of, editions)
-    results = tuple(evaluate_edition(case, edition) for edition in chosen)
+    options = check_options(readings, chosen)
+    results = tuple(evaluate_under(case, edition, options, evaluate_edition) for edition in chosen)
     return Decision.build(
         case_reference=case.case_reference,
         facts=case,

@@ -184,6 +184,8 @@ def _mapping(value: Any, where: str, problems: list[Problem]) -> dict[str, Any]:
 
 def _outcome(value: Any, determination: Any, where: str, problems: list[Problem], undetermined: bool = True) -> str:
     ids = [o.id for o in determination.outcomes] + ([UNDETERMINED] if undetermined else [])
+    if determination.replaced is not None:  # the outcome the engine gives once another law replaced it
+        ids.append(determination.replaced.outcome)
     if value not in ids:
         problems.append(unknown_name(where, str(value), ids, f"an outcome of {determination.id}: " + ", ".join(ids)))
     return str(value)

@@ -13,6 +13,7 @@ from scr_eligibility.criteria.loader import inline
 from scr_eligibility.criteria.model import All, Any_, Condition, Edition, Leaf, Not
 from scr_eligibility.engine.decision import Decision, EditionResult
 from scr_eligibility.engine.evaluation import build_edition_result
+from scr_eligibility.engine.readings import evaluate_under
 from scr_eligibility.engine.selection import select_editions
 from scr_eligibility.facts import Facts, parse_facts
 from scr_eligibility.rules import ruleset_for
@@ -91,7 +92,9 @@ def oracle_evaluate(facts: Facts | dict[str, Any], *, as_of: Any = None, edition
     chosen, why, day = select_editions(case, as_of, editions)
     return Decision.model_construct(
         case_reference=case.case_reference, facts=case, editions_applied=why, as_of=day,
-        editions=tuple(oracle_edition(case, e) for e in chosen), engine_version="oracle")
+        # The readings' orchestration (options, alternatives, notes) is shared; every edition evaluated under it,
+        # the alternatives included, is evaluated here by the oracle instead of the engine.
+        editions=tuple(evaluate_under(case, e, {}, oracle_edition) for e in chosen), engine_version="oracle")
 
 
 def outcome_walk(edition: Edition, statuses: dict[str, Truth]) -> dict[str, set[str]]:

@@ -113,6 +113,7 @@ def test_child_died_with_abuse_known_shows_scr_required_with_the_law_quoted(serv
     browser.find_element(By.ID, "f-age").send_keys("10")
     _choose(browser, "outcome", "died")
     _choose(browser, "abuse_or_neglect", "known")
+    _choose(browser, "normally_resident", "yes")  # the LSCB where the child normally lives decides
     _submit(browser)
 
     headline = browser.find_element(By.CSS_SELECTOR, ".outcomes .outcome .big")
@@ -120,8 +121,10 @@ def test_child_died_with_abuse_known_shows_scr_required_with_the_law_quoted(serv
     quotes = [q.text for q in browser.find_elements(By.TAG_NAME, "blockquote") if q.is_displayed()]
     assert any("abuse or neglect of a child is known or suspected" in q for q in quotes)
     citations = [c.text for c in browser.find_elements(By.TAG_NAME, "cite") if c.is_displayed()]
-    assert "LSCB Regulations 2006 (SI 2006/90) reg 5(2)(a),(b)(i); Working Together 2015 ch4" in citations
-    assert "2 June 2017" in browser.find_element(By.CSS_SELECTOR, ".due").text  # one month from 2 May
+    assert any(c.startswith("LSCB Regulations 2006 (SI 2006/90) reg 5(2)(a),(b)(i); Working Together 2015 ch4")
+               for c in citations)
+    # the report to Ofsted and the LSCB, five working days from 2 May 2017 (Working Together 2015)
+    assert any("9 May 2017" in d.text for d in browser.find_elements(By.CSS_SELECTOR, ".due"))
 
     ARTIFACTS.mkdir(exist_ok=True)
     browser.save_screenshot(str(ARTIFACTS / "result.png"))
@@ -178,6 +181,7 @@ def test_printing_hides_the_buttons_but_keeps_the_decision(server: str, browser:
     _choose(browser, "outcome", "died")
     _choose(browser, "abuse_or_neglect", "known")
     browser.find_element(By.ID, "f-age").send_keys("15")
+    _choose(browser, "normally_resident", "yes")
     _set_date(browser, "awareness_date", "2016-01-04")
     _submit(browser)
     assert browser.find_element(By.CSS_SELECTOR, "form.actions button").is_displayed()

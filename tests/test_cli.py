@@ -39,17 +39,23 @@ def test_every_example_gives_the_outcome_its_file_name_promises(example: Path) -
 
 
 @pytest.mark.parametrize(("example", "editions"), [
-    ("m1-death-abuse-known.scr_required.yaml", ["lscb-scr-2006@1"]),
-    ("overlap-2019-death-abuse-known.scr_required+notify_panel.yaml", ["lscb-scr-2006@1", "wt2018@1"]),
-    ("wt2018-harm-in-scotland.notify_panel.yaml", ["wt2018@1"]),
-    ("wt2023-death-abuse-suspected.notify_panel.yaml", ["wt2023@1"]),
+    # 2017 is judged by Working Together 2015, no longer by the one 2006-2019 LSCB edition (superseded).
+    ("m1-death-abuse-known.scr_required.yaml", ["wt2015@1"]),
+    ("m4-death-mha-detention.scr_required.yaml", ["wt2013@1"]),
+    ("d4-assault-by-child.scr_may_be_undertaken.yaml", ["wt2010@1"]),
+    ("d3-parent-murdered.scr_may_be_undertaken.yaml", ["wt2006@1"]),
+    ("overlap-2019-death-abuse-known.scr_required+notify_panel.yaml", ["wt2015@1", "wt2018@2"]),
+    ("wt2018-harm-in-scotland.notify_panel.yaml", ["wt2018@2"]),
+    ("wt2023-death-abuse-suspected.notify_panel.yaml", ["wt2023@2"]),
 ])
 def test_an_example_from_each_period_is_decided_under_the_editions_in_force_then(example: str,
                                                                                   editions: list[str]) -> None:
     """The table names the editions in force on the awareness date: both of them in the 2018-19 overlap."""
     result = run("check", str(ROOT / "examples" / example))
     assert result.exit_code == 0
-    shown = [e for e in ("lscb-scr-2006@1", "wt2018@1", "wt2023@1") if f"({e}, in force" in result.output]
+    known = ("lscb-scr-2006@1", "wt2006@1", "wt2010@1", "wt2013@1", "wt2015@1", "wt2018@1", "wt2018@2", "wt2023@1",
+             "wt2023@2")
+    shown = [e for e in known if f"({e}, in force" in result.output]
     assert shown == editions
     assert "the date the authority became aware" in result.output
 
@@ -75,8 +81,9 @@ def test_markdown_format_quotes_the_criteria() -> None:
     """Markdown output carries each criterion's quoted text and source."""
     result = run("check", str(ROOT / "examples" / "m3-death-in-custody.scr_required.yaml"), "--format", "markdown")
     assert result.exit_code == 0
-    assert "> \"an SCR should always be carried out when a child dies in custody" in result.output
-    assert "*Source:* Working Together 2015 ch4 (Serious Case Reviews, p.75)" in result.output
+    assert "> \"In addition, even if one of the criteria is not met, an SCR should always be carried out when a child " \
+           "dies in custody" in result.output
+    assert "*Source:* Working Together 2015 ch4 (page 75), as quoted by" in result.output
 
 
 def test_a_case_can_come_from_standard_input() -> None:
@@ -119,6 +126,11 @@ def test_editions_lists_dates_and_versions() -> None:
     result = run("editions")
     assert result.exit_code == 0
     assert "lscb-scr-2006" in result.output and "2006-04-01" in result.output and "2019-09-29" in result.output
+    superseded = next(line for line in result.output.splitlines() if line.startswith("lscb-scr-2006"))
+    assert "superseded" in superseded  # kept for replaying old records; the dated editions decide new cases
+    for edition, start in (("wt2006", "2006-04-01"), ("wt2010", "2010-03-17"), ("wt2013", "2013-04-15"),
+                           ("wt2015", "2015-03-26")):
+        assert any(line.startswith(edition) and start in line for line in result.output.splitlines())
 
 
 def test_version_and_help_work_everywhere() -> None:

@@ -20,14 +20,12 @@ def test_scr_test_passes_the_projects_own_golden_suite() -> None:
 
 def test_scr_test_reports_a_failure_with_the_difference_and_exits_1(tmp_path: Path) -> None:
     """A case whose expectation is wrong is listed as FAIL with what differs."""
+    facts = "facts: {age: 3, outcome: died, abuse_or_neglect: known, awareness_date: 2017-05-02, normally_resident: yes}\n"
     (tmp_path / "wrong.yaml").write_text(
-        "name: a death with abuse known is not 'not met'\n"
-        "facts: {age: 3, outcome: died, abuse_or_neglect: known, awareness_date: 2017-05-02}\n"
-        "expect:\n  lscb-scr-2006: {outcome: not_met}\n")
+        "name: a death with abuse known is not 'not met'\n" + facts + "expect:\n  wt2015: {outcome: not_met}\n")
     (tmp_path / "right.yaml").write_text(
-        "name: a death with abuse known\n"
-        "facts: {age: 3, outcome: died, abuse_or_neglect: known, awareness_date: 2017-05-02}\n"
-        "expect:\n  lscb-scr-2006: {outcome: scr_required, duties: {notify_ofsted_and_lscb: 2017-05-09}}\n")
+        "name: a death with abuse known\n" + facts
+        + "expect:\n  wt2015: {outcome: scr_required, duties: {notify_ofsted_and_lscb: 2017-05-09}}\n")
     result = CliRunner().invoke(main, ["test", str(tmp_path)])
     assert result.exit_code == 1
     assert "FAIL" in result.output and "expected not_met, got scr_required" in result.output
@@ -50,9 +48,13 @@ def test_scr_deadlines_prints_due_dates_across_christmas() -> None:
 
 
 def test_scr_deadlines_in_the_overlap_shows_both_editions() -> None:
-    """Aware on 2 January 2019: the LSCB edition and Working Together 2018 both have duties."""
+    """Aware on 2 January 2019: the LSCB edition (Working Together 2015) and Working Together 2018 both have duties;
+    the Working Together 2015 report to Ofsted and the LSCB was replaced by the Panel notification on 29 June 2018."""
     result = CliRunner().invoke(main, ["deadlines", "--aware-on", "2019-01-02"])
-    assert "lscb-scr-2006@1" in result.output and "wt2018@1" in result.output
+    assert "wt2015@1" in result.output and "wt2018@2" in result.output
+    assert "Report the incident to Ofsted" not in result.output
+    before = CliRunner().invoke(main, ["deadlines", "--aware-on", "2018-06-28"])
+    assert "Report the incident to Ofsted" in before.output
 
 
 def test_scr_test_prints_control_characters_and_surrogates_in_a_bad_suite_file_as_escapes(tmp_path: Path) -> None:

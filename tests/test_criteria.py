@@ -98,9 +98,12 @@ def test_released_editions_have_not_changed_since_release() -> None:
         assert shipped[ref] == pinned, f"{ref} changed after release: ship a new version instead"
 
 
-def test_every_shipped_edition_is_released() -> None:
-    """A shipped edition file that is not pinned would escape the immutability check."""
-    assert {e.ref for e in all_editions()} <= set(released_hashes())
+def test_every_shipped_edition_with_a_release_date_is_released_and_only_those() -> None:
+    """A released edition file that is not pinned would escape the immutability check; a draft (a new version
+    not yet released, which says so by having no release date) is not pinned until it is released."""
+    released = set(released_hashes())
+    assert {e.ref for e in all_editions() if e.content.released is not None} <= released
+    assert {e.ref for e in all_editions() if e.content.released is None}.isdisjoint(released)
 
 
 def test_an_unknown_edition_is_a_clear_error() -> None:

@@ -303,7 +303,9 @@ def test_odd_edition_and_date_arguments_are_clear_errors_or_plainly_meant() -> N
 
     case = {"age": 5, "outcome": "died", "abuse_or_neglect": "known"}
     assert evaluate(case, editions="lscb-scr-2006").outcomes == {"lscb-scr-2006": "scr_required"}
-    assert evaluate(case, as_of="2017-01-02").outcomes == {"lscb-scr-2006": "scr_required"}
+    # 2 January 2017 is judged by Working Together 2015 (the 2006-2019 LSCB edition is superseded), whose LSCB
+    # decides for a child normally resident in its area.
+    assert evaluate({**case, "normally_resident": True}, as_of="2017-01-02").outcomes == {"wt2015": "scr_required"}
     with pytest.raises(EditionNotFound):
         evaluate(case, editions=[3])
     import datetime as dt
@@ -317,4 +319,4 @@ def test_odd_edition_and_date_arguments_are_clear_errors_or_plainly_meant() -> N
 def test_an_edition_named_with_a_date_it_was_not_in_force_on_says_so() -> None:
     """`--as-of 2010-01-01 --edition wt2023` applies wt2023 as asked, and the decision notes it was not in force."""
     decision = evaluate({"age": 5}, as_of="2010-01-01", editions=["wt2023"])
-    assert "wt2023@1 was not in force on that date" in decision.editions_applied
+    assert "wt2023@2 was not in force on that date" in decision.editions_applied

@@ -31,12 +31,13 @@ from scr_eligibility.rules import loaded_rulesets
 
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 
-#: Decided under two editions (lscb-scr-2006 and wt2018 were both in force on 2 March 2019).
+#: Decided under two editions (the LSCB rules of Working Together 2015 and Working Together 2018 were both in force
+#: on 2 March 2019).
 CASE = {"case_reference": "FA-1", "outcome": "died", "abuse_or_neglect": "known", "age": 9,
         "incident_date": "2019-03-01", "awareness_date": "2019-03-02"}
 OTHER = {"case_reference": "FA-2", "outcome": "seriously_harmed", "abuse_or_neglect": "suspected", "age": 3,
          "incident_date": "2019-03-01", "inter_agency_concerns": "concerns"}
-FIRST_EDITION = "lscb-scr-2006@1"
+FIRST_EDITION = "wt2015@1"
 
 CASE_YAML = "".join(f"{k}: {v}\n" for k, v in CASE.items())
 
@@ -110,8 +111,8 @@ def test_the_next_evaluation_after_an_engine_fault_is_right(
 def test_a_fault_in_the_second_edition_returns_no_partial_decision(
         baseline: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     """When the first edition is decided and the second fails, the caller gets the error, not half a decision."""
-    assert [e["edition"] for e in baseline["FA-1"]["editions"]] == ["lscb-scr-2006", "wt2018"]
-    second = next(r for r in loaded_rulesets() if r.compiled.name == "wt2018@1")
+    assert [e["edition"] for e in baseline["FA-1"]["editions"]] == ["wt2015", "wt2018"]
+    second = next(r for r in loaded_rulesets() if r.compiled.name == "wt2018@2")
     real = runtime._engine.assert_fact
     calls: list[str] = []
 
@@ -122,7 +123,7 @@ def test_a_fault_in_the_second_edition_returns_no_partial_decision(
         return real(handle, payload)
 
     monkeypatch.setattr(runtime._engine, "assert_fact", fail_second)
-    with pytest.raises(EngineError, match="wt2018@1") as caught:
+    with pytest.raises(EngineError, match="wt2018@2") as caught:
         evaluate(CASE)
     assert calls == ["other", "wt2018"]  # the first edition really was evaluated first
     assert caught.value.source == "FA-1"

@@ -130,7 +130,7 @@ def test_the_installed_wheel_decides_an_example_from_another_folder(installed: P
             f"print(json.dumps(evaluate(load_case({str(example)!r})).outcomes))")
     result = _run_with(installed, code, tmp_path)
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout) == {"lscb-scr-2006": "scr_required"}
+    assert json.loads(result.stdout) == {"wt2015": "scr_required"}  # a 2017 case: Working Together 2015
 
 
 def test_the_package_is_typed_and_ships_its_edition_files() -> None:

@@ -171,7 +171,7 @@ def test_a_record_changed_with_its_hash_recomputed_replays_as_different():
 
 def test_a_due_date_that_changed_while_the_outcomes_did_not_replays_as_different():
     """Same outcomes and statuses but another due date in the recorded explanation: `different`, naming the duty."""
-    record = record_dict(make_record(evaluate(load_case(str(M1)))))
+    record = record_dict(make_record(evaluate(load_case(str(M1)), editions=["lscb-scr-2006"])))
     duty = record["decision"]["editions"][0]["determinations"][0]["duties"][0]
     real, duty["due"] = duty["due"], "2099-01-01"
     result = replay(record)
@@ -403,7 +403,8 @@ def _unknown_version(record: dict[str, Any]) -> None:
 @pytest.mark.parametrize("kind", ["jsonl", "log"])
 def test_a_record_naming_an_edition_version_not_shipped_is_an_error_and_the_others_are_replayed(log_path, tmp_path,
                                                                                                 kind):
-    """lscb-scr-2006@99: that record's row names the version it lacks; every other record replays `same`; exit 1."""
+    """wt2015@99 (EX-M2 is a 2016 case, judged by Working Together 2015): that record's row names the version it
+    lacks; every other record replays `same`; exit 1."""
     source, _ = _tampered_export(log_path, tmp_path, {"EX-M2": _unknown_version})
     if kind == "log":
         as_log = tmp_path / "imported.db"
@@ -412,7 +413,7 @@ def test_a_record_naming_an_edition_version_not_shipped_is_an_error_and_the_othe
     result = run("replay", str(source))
     assert result.exit_code == 1
     rows = replay_rows(result.stdout)
-    assert " error " in rows["EX-M2"] and "lscb-scr-2006@99" in result.stdout
+    assert " error " in rows["EX-M2"] and "wt2015@99" in result.stdout
     assert "does not have that edition version" in flat(result.stdout)
     assert all(" same" in row for case, row in rows.items() if case != "EX-M2")
     assert f"{len(EXAMPLES) - 1} same, 0 different, 1 error." in result.stdout
@@ -435,7 +436,7 @@ def test_a_record_whose_edition_content_hash_differs_from_the_shipped_file_is_an
 def test_a_recorded_decision_the_rules_no_longer_give_is_reported_different_with_what_changed(log_path, tmp_path):
     """A record whose recorded outcome and criterion status differ from what its rules give: `different`, exit 1."""
     def edited(record: dict[str, Any]) -> None:
-        record["outcomes"]["lscb-scr-2006"] = "not_met"
+        record["outcomes"]["wt2015"] = "not_met"  # EX-M1 is a 2017 case, judged by Working Together 2015
         m1 = next(c for c in record["decision"]["editions"][0]["criteria"] if c["id"] == "M1")
         m1["status"] = "not_met"
 
@@ -495,7 +496,7 @@ def test_what_if_under_wt2023_shows_each_lscb_records_outcome_under_the_new_rule
         changed += word == "changed"
         assert f" {word}" in row
     assert changed > 0  # the examples do include LSCB decisions that wt2023 decides otherwise
-    assert (f"What-if under wt2023@1: {len(EXAMPLES)} records, {changed} would get a different outcome, "
+    assert (f"What-if under wt2023@2: {len(EXAMPLES)} records, {changed} would get a different outcome, "
             f"{len(EXAMPLES) - changed} the same, 0 could not be replayed.") in result.stdout
 
 
@@ -712,3 +713,16 @@ def test_one_json_lines_reader_takes_a_byte_order_mark_in_replay_and_import(tmp_
     source.write_bytes(b"\xef\xbb\xbf" + json.dumps(record).encode() + b"\n")
     assert "1 same, 0 different, 0 errors." in run("replay", str(source)).stdout
     assert "Imported 1 record" in run("log", "import", str(tmp_path / "new.db"), str(source)).stdout
+
+
+def test_a_record_made_before_a_fact_was_added_to_the_model_replays_same():
+    """Regression: a record of main before the readings' facts (remanded_to and others) lacks them in its decision's
+    facts; replayed, they come back unknown (null): that is the same decision, not a different one."""
+    record = record_dict(make_record(evaluate(load_case(str(ROOT / "examples" / "m1-death-abuse-known.scr_required.yaml")),
+                                              editions=["lscb-scr-2006@1"])))
+    for name in ("remanded_to", "secure_childrens_home_basis", "killed_by_parent_with_mental_illness"):
+        del record["decision"]["facts"][name]
+    assert replay(record).status == "same"
+    assert not replay(record).wording_changed
+    record["decision"]["facts"]["age"] = 99  # a fact the record does hold, changed: still found (as wording)
+    assert replay(record).wording_changed

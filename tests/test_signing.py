@@ -240,11 +240,11 @@ def test_scr_check_and_batch_warn_when_a_released_edition_file_was_edited(tmp_pa
     and say nothing when the files are as released."""
     import scr_eligibility.criteria.catalogue as catalogue
 
-    clean = CliRunner().invoke(main, ["check", str(M1)])
+    clean = CliRunner().invoke(main, ["check", str(M1), "--edition", "lscb-scr-2006"])
     assert clean.exit_code == 0 and "Warning" not in clean.stderr
     released = dict(catalogue.released_hashes())
     monkeypatch.setattr(catalogue, "released_hashes", lambda: released | {"lscb-scr-2006@1": "sha256:" + "0" * 64})
-    result = CliRunner().invoke(main, ["check", str(M1)])
+    result = CliRunner().invoke(main, ["check", str(M1), "--edition", "lscb-scr-2006"])
     assert result.exit_code == 0
     assert "Warning: the edition file of lscb-scr-2006@1" in result.stderr and "edited after" in result.stderr
     assert "Warning" not in result.stdout
@@ -252,5 +252,5 @@ def test_scr_check_and_batch_warn_when_a_released_edition_file_was_edited(tmp_pa
     cases.mkdir()
     for case in (M1, D2):
         (cases / case.name).write_bytes(case.read_bytes())
-    result = CliRunner().invoke(main, ["batch", str(cases), "-o", str(tmp_path / "out.jsonl")])
+    result = CliRunner().invoke(main, ["batch", str(cases), "--edition", "lscb-scr-2006", "-o", str(tmp_path / "out.jsonl")])
     assert result.exit_code == 0 and result.stderr.count("Warning: the edition file of lscb-scr-2006@1") == 1

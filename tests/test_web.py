@@ -36,9 +36,11 @@ from scr_eligibility.facts import FACT_NAMES, GROUPS, Facts, allowed_values
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 TOKEN = "correct-horse-battery-staple-42"
+# A 2017 case is judged by Working Together 2015, whose LSCB decides for a child normally resident in its area.
 DIED = {"case_reference": "BT-2017-014", "outcome": "died", "abuse_or_neglect": "known", "age": 10,
-        "awareness_date": "2017-05-02"}
-M1_CITATION = "LSCB Regulations 2006 (SI 2006/90) reg 5(2)(a),(b)(i); Working Together 2015 ch4"
+        "awareness_date": "2017-05-02", "normally_resident": True}
+M1_CITATION = ("LSCB Regulations 2006 (SI 2006/90) reg 5(2)(a),(b)(i); Working Together 2015 ch4, as quoted by an SCR "
+               "sub-group's terms of reference (paperzz.com/doc/6772253)")
 M1_WORDS = "abuse or neglect of a child is known or suspected"
 
 
@@ -139,7 +141,7 @@ def test_submitted_form_shows_the_outcome_first_with_the_law_quoted_and_cited(cl
     assert first_card is not None and first_card.group(1) == "SCR required"
     assert re.search(rf"<blockquote>[^<]*{re.escape(html.escape(M1_WORDS))}", page)
     assert f"<cite>{html.escape(M1_CITATION)}</cite>" in page
-    assert "Friday 2 June 2017" in page  # the LSCB decision falls due one month after 2 May
+    assert "Tuesday 9 May 2017" in page  # the report to Ofsted and the LSCB: five working days after 2 May
     assert "the rules in force on 2017-05-02, the date the authority became aware" in page
 
 
@@ -160,7 +162,8 @@ def test_open_case_shows_what_each_unknown_answer_would_change(client: TestClien
 
 def test_an_answer_resting_on_a_presumption_says_so(client: TestClient) -> None:
     """M2 met while inter-agency working is unknown: the page shows the engine's caveat beside the answer."""
-    facts = {"outcome": "seriously_harmed", "abuse_or_neglect": "suspected", "age": 9, "awareness_date": "2017-03-04"}
+    facts = {"outcome": "seriously_harmed", "abuse_or_neglect": "suspected", "age": 9, "awareness_date": "2017-03-04",
+             "normally_resident": True}
     caveats = evaluate(facts).editions[0].primary.caveats
     assert caveats
     page = client.post("/decide", data=_form(facts)).text
@@ -276,7 +279,7 @@ def test_evaluate_applies_the_as_of_date_and_named_editions(client: TestClient) 
     """?as_of= chooses the rules of that day; ?edition= (repeatable) names editions outright."""
     facts = {"outcome": "died", "abuse_or_neglect": "known", "age": 10}
     by_date = client.post("/v1/evaluate?as_of=2017-05-02", json=facts).json()
-    assert [e["edition"] for e in by_date["editions"]] == ["lscb-scr-2006"]
+    assert [e["edition"] for e in by_date["editions"]] == ["wt2015"]  # lscb-scr-2006 is superseded
     assert by_date == evaluate(facts, as_of=__import__("datetime").date(2017, 5, 2)).model_dump(mode="json")
     named = client.post("/v1/evaluate?edition=lscb-scr-2006&edition=wt2023", json=facts).json()
     assert [e["edition"] for e in named["editions"]] == ["lscb-scr-2006", "wt2023"]
@@ -772,7 +775,7 @@ def test_each_decision_made_is_logged_once_and_downloads_are_not(monkeypatch: py
     logged.post("/download/decision.json", data=_form(DIED))
     logged.post("/decide", data={"age": "x"})
     assert [path for path, _ in calls] == [str(tmp_path / "log.sqlite")] * 2
-    assert all(d.outcomes["lscb-scr-2006"] == "scr_required" for _, d in calls)
+    assert all(d.outcomes["wt2015"] == "scr_required" for _, d in calls)
 
 
 def test_decisions_reach_a_real_decision_log_and_nothing_else_is_written(monkeypatch: pytest.MonkeyPatch,

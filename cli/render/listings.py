@@ -12,7 +12,7 @@ from .text import wrap
 from .view import in_force_words, period_words
 
 _RELEASE_WORDS = {"released": "released", "changed_since_release": "CHANGED since release",
-                  "not_released": "not released"}
+                  "not_released": "not released", "superseded": "superseded"}
 
 
 def render_criteria(editions: Iterable[Edition], fmt: str = "table") -> str:

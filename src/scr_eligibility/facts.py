@@ -60,6 +60,21 @@ VALUE_LABELS: dict[str, str] = {
     "outside_england": "outside England (Wales, Scotland, Northern Ireland or abroad)",
 }
 
+# ----- Facts that declared readings of the law turn on (readings block; see criteria/readings.py) -----
+#: Where a court remanded the child (LASPO 2012 ss91, 92, 102): only a remand to youth detention accommodation is
+#: custody; whether "on remand" in the LSCB custody rule reaches the other is a declared reading.
+RemandedTo = Literal["youth_detention_accommodation", "local_authority_accommodation"]
+#: Why a child was in a secure children's home: a secure accommodation order on welfare grounds (Children Act 1989
+#: s25), or a remand or sentence (youth justice). Whether a welfare placement is custody is a declared reading.
+SecureChildrensHomeBasis = Literal["welfare", "youth_justice"]
+VALUE_LABELS.update({
+    "youth_detention_accommodation": "remanded to youth detention accommodation",
+    "local_authority_accommodation": "remanded to local authority accommodation",
+    "welfare": "placed on welfare grounds (a secure accommodation order, Children Act 1989 s25)",
+    "youth_justice": "placed there on remand or under a sentence (youth justice)",
+})
+# ----- end of the readings block -----
+
 #: The order in which a rapid review gathers facts; forms and templates group by it.
 GROUPS: tuple[str, ...] = (
     "The case",
@@ -154,6 +169,23 @@ class Facts(BaseModel):
         "Whether the child was subject to a deprivation of liberty order, and its basis: the Mental Capacity "
         "Act 2005, or another basis such as the inherent jurisdiction (only the former counts for LSCB criterion "
         "M5, for a child of 16 or 17 who died).")
+    # ----- Facts that declared readings of the law turn on (readings block) -----
+    remanded_to: RemandedTo | None = _fact(
+        "Custody, detention and care settings", "If the child was on remand: remanded to where?",
+        "A court remands a child to local authority accommodation unless it may, and does, remand the child to "
+        "youth detention accommodation (a secure children's home, secure training centre or young offender "
+        "institution): LASPO 2012 ss91, 92, 102. Only the first kind is custody; whether the LSCB rule on deaths "
+        "\"on remand\" reaches a remand to local authority accommodation is a declared reading.")
+    secure_childrens_home_basis: SecureChildrensHomeBasis | None = _fact(
+        "Custody, detention and care settings", "If the child was in a secure children's home: on what basis?",
+        "Why the child was in the secure children's home: placed on welfare grounds under a secure accommodation "
+        "order (Children Act 1989 s25), or on remand or under a sentence (youth justice). Whether a welfare "
+        "placement counts for the LSCB rule on deaths in custody is a declared reading.")
+    killed_by_parent_with_mental_illness: bool | None = _fact(
+        "What happened", "Was the child killed by a parent with a mental illness?",
+        "Whether the child was killed by a parent with a mental illness (a situation Working Together 2006 asks "
+        "the LSCB to consider for a Serious Case Review).")
+    # ----- end of the readings block -----
     regulated_setting: bool | None = _fact(
         "Custody, detention and care settings", "Was the child in a regulated setting or service?",
         "In a regulated setting or service (WT2015 notifiable incidents).")
