@@ -5,7 +5,8 @@ plausible distribution (most cases are serious harm or a death with abuse or neg
 known or suspected; custody, detention and deprivation of liberty are rare; infants
 are over-represented), keeps the facts consistent (the awareness date on or after
 the incident, the age matching the date of birth, no custody for a case that is not
-a death, no sexual abuse where abuse is "not known or suspected"), then hides about
+a death, no sexual abuse where abuse is "not known or suspected", no serious injury
+when the outcome is neither, no care leaver still looked after), then hides about
 30% of them as unknown, as a rapid review held early would. The same seed gives the
 same cases. Dates fall where a shipped edition is in force, so every case with a
 date is decided under some edition.
@@ -76,14 +77,17 @@ def full_case(rng: random.Random, number: int, start: _dt.date, end: _dt.date) -
     else:
         setting = _pick(rng, {"secure_childrens_home": 0.01, "other": 0.99}) if died else "other"
     parent_murdered = _chance(rng, 0.03)
-    return {
+    # Drawn first and corrected after, so that a seed gives the same cases as before these corrections.
+    looked_after = _chance(rng, 0.15)
+    care_leaver = (_chance(rng, 0.3) if age >= 16 else False) and not looked_after  # a care leaver has left care
+    case = {
         "case_reference": f"GEN-{number:07d}",
         "incident_date": incident.isoformat(),
         "awareness_date": awareness.isoformat(),
         "date_of_birth": birth.isoformat(),
         "age": age,
-        "looked_after": _chance(rng, 0.15),
-        "care_leaver": _chance(rng, 0.3) if age >= 16 else False,
+        "looked_after": looked_after,
+        "care_leaver": care_leaver,
         "outcome": outcome,
         "abuse_or_neglect": abuse,
         "life_threatening_injury": _chance(rng, {"died": 0.5, "seriously_harmed": 0.55, "neither": 0.1}[outcome]),
@@ -118,6 +122,11 @@ def full_case(rng: random.Random, number: int, start: _dt.date, end: _dt.date) -
            if setting == "secure_childrens_home" else {}),
         "killed_by_parent_with_mental_illness": died and abuse != "not_known_or_suspected" and _chance(rng, 0.02),
     }
+    if "remanded_to" in case:  # a child remanded to either accommodation is looked after (LASPO 2012 s104)
+        case["looked_after"], case["care_leaver"] = True, False
+    if outcome == "neither":  # a potentially life-threatening injury or serious impairment is serious harm
+        case["life_threatening_injury"] = case["serious_permanent_impairment"] = False
+    return case
 
 
 #: How likely each fact is to be unknown; the rest use UNKNOWN_SHARE. Dates and the outcome are
@@ -159,9 +168,12 @@ def generate_cases(count: int, seed: int = 2026, unknown_share: float = UNKNOWN_
 
 
 def unknown_fraction(cases: Sequence[dict[str, Any]]) -> float:
-    """The share of facts (of every field of the fact model) that the cases leave unknown."""
-    from scr_eligibility.facts import FACT_NAMES
+    """The share of the facts the generator draws (every fact of a full case) that the cases leave unknown.
 
-    total = len(cases) * len(FACT_NAMES)
-    known = sum(sum(1 for name in FACT_NAMES if case.get(name) is not None) for case in cases)
+    Facts the generator does not draw (those added to the model later, such as the places of
+    death and residence) are left out of the count, so that the share measures the hiding.
+    """
+    names = tuple(full_case(random.Random(0), 0, _dt.date(2019, 1, 1), _dt.date(2024, 1, 1)))
+    total = len(cases) * len(names)
+    known = sum(sum(1 for name in names if case.get(name) is not None) for case in cases)
     return 1 - known / total if total else 0.0

@@ -13,7 +13,15 @@ these kinds, in turn:
   file, then damaged a few characters at a time (deleted, doubled, a token inserted);
 * ``soup``: text made of JSON/YAML tokens and YAML's special syntax (tags, aliases,
   anchors, merge keys, documents, .nan, 5,000-digit numbers, tabs, NUL, BOM);
-* ``bytes``: random bytes.
+* ``bytes``: random bytes;
+* ``number``: a valid case file (YAML or JSON) with one fact written as YAML 1.1 would have
+  guessed a number: a leading zero (014, 0012), a base prefix (0x0E, 0o17, 0b101), underscores
+  (1_4) or colons (12:30). Expected: a text fact (the case reference) keeps exactly what was
+  written; any other fact is refused with a problem naming it (or, in JSON, its line and
+  column). A number read as a number is unexpected;
+* ``keys``: a mapping of 60 to 40,000 misspelt or junk keys (with a few real facts), as a
+  Python mapping, JSON or YAML. Expected: refused, with at most MAX_PROBLEMS problems listed
+  (and one counting the rest), in under a second each; the slowest is printed.
 
 Every input goes through the library in this process (values: ``parse_facts`` then
 ``evaluate``; text and bytes: ``parsing.decode`` and ``parsing.parse_text`` first). Every
@@ -45,10 +53,16 @@ from click.testing import CliRunner  # noqa: E402
 from scr_eligibility import Decision, evaluate, parse_facts  # noqa: E402
 from scr_eligibility.cli import main  # noqa: E402
 from scr_eligibility.errors import ScrError  # noqa: E402
-from scr_eligibility.facts import BOOL_FACTS, DATE_FACTS, FACT_NAMES  # noqa: E402
+from scr_eligibility.facts import BOOL_FACTS, DATE_FACTS, FACT_NAMES, MAX_PROBLEMS, TEXT_FACTS  # noqa: E402
 from scr_eligibility.parsing import decode, parse_text  # noqa: E402
 
-KINDS = ("value", "mutant", "json", "yaml", "soup", "bytes")
+KINDS = ("value", "mutant", "json", "yaml", "soup", "bytes", "number", "keys")
+
+#: Numbers as YAML 1.1 (or Python's int()) would have guessed them: none may be read as a number.
+LOOKALIKES = ["014", "0012", "00", "-014", "0x0E", "0X1f", "+0x1", "0o17", "0b101", "1_4", "1_000", "12:30",
+              "1:20:30", "-1:00", "014.5", "1_0.5", "0_0"]
+#: The most seconds one ``keys`` input may take ("well under a second").
+KEYS_SECONDS = 1.0
 
 AWKWARD_STRINGS = ["unknown", "Unknown", "yes", "no", "Y", "", " ", "2019-02-30", "2019-13-01", "31/03/2019",
                    "2999-01-01", "1899-12-31", "died", "Seriously harmed", "not known or suspected", "dead",
@@ -85,6 +99,7 @@ class Generator:
         self.rng = random.Random(seed)
         self.dates = date_range()
         self.number = 0
+        self._many: dict[int, tuple[dict[str, Any], str, str]] = {}
 
     # ---------------------------------------------------------------- values
 
@@ -205,8 +220,44 @@ class Generator:
         return "".join(r.choice(TOKENS) if r.random() < 0.8 else self.text(r.randint(0, 4))
                        for _ in range(r.randint(0, 30)))
 
+    def number_case(self) -> NumberCase:
+        """A valid case with one fact written as a number lookalike, as a YAML or a JSON file."""
+        r = self.rng
+        case = self.valid_case()
+        field = r.choice(["case_reference", "age", "age_months", "deciding_authority"] + list(FACT_NAMES))
+        written = r.choice(LOOKALIKES)
+        case.pop(field, None)
+        if r.random() < 0.5:
+            return NumberCase(self.as_yaml(case) + f"{field}: {written}\n", field, written, "yaml")
+        body = dumps(case)
+        return NumberCase((body[:-1] + ", " if case else "{") + f'"{field}": {written}}}', field, written, "json")
+
+    def many_keys(self) -> Any:
+        """A mapping of many misspelt or junk keys with a few real facts: a dict, JSON or YAML.
+
+        The misspelt keys of each size are drawn once and reused (drawing 40,000 keys for every
+        input would make the run slow, not the library); the real facts and the form vary.
+        """
+        r = self.rng
+        count = _pick_count(r)
+        if count not in self._many:
+            junk = {f"{self.misspell(r.choice(FACT_NAMES))}{i}": "died" for i in range(count)}
+            self._many[count] = (junk, dumps(junk)[1:], "".join(f"{key}: died\n" for key in junk))
+        junk, json_tail, yaml_tail = self._many[count]
+        real = dict(list(self.valid_case().items())[:3])
+        form = r.choice(["dict", "json", "yaml"])
+        if form == "dict":
+            return {**real, **junk}
+        if form == "json":
+            return (dumps(real)[:-1] + ", " if real else "{") + json_tail
+        return self.as_yaml(real) + yaml_tail
+
     def draw(self, kind: str) -> Any:
         r = self.rng
+        if kind == "number":
+            return self.number_case()
+        if kind == "keys":
+            return self.many_keys()
         if kind == "value":
             return self.json_value() if r.random() < 0.4 else {self.key(): self.json_value(2)
                                                                   for _ in range(r.randint(0, 8))}
@@ -222,7 +273,62 @@ class Generator:
         return bytes(r.getrandbits(8) for _ in range(r.randint(0, 120)))
 
 
+class NumberCase:
+    """A case file (``fmt`` yaml or json) with ``field`` written as ``written`` (a number lookalike)."""
+
+    def __init__(self, text: str, field: str, written: str, fmt: str):
+        self.text, self.field, self.written, self.fmt = text, field, written, fmt
+
+    def __repr__(self) -> str:
+        return f"NumberCase({self.field}: {self.written}, {self.text!r})"
+
+
+def _pick_count(r: random.Random) -> int:
+    return r.choices([60, 199, 200, 201, 1_000, 5_000, 40_000], weights=[25, 15, 10, 10, 20, 15, 5])[0]
+
+
 # -------------------------------------------------------------------- running
+
+
+def number_outcome(item: NumberCase) -> str:
+    """'decision' (a YAML text fact kept as written) or 'error' (refused naming the fact: in JSON every such
+    number is refused, as JSON allows none of them); anything else raises."""
+    kept = item.fmt == "yaml" and item.field in TEXT_FACTS
+    try:
+        facts = parse_facts(parse_text(decode(item.text.encode("utf-8"), "<fuzz>"), "<fuzz>"))
+    except ScrError as error:
+        if kept:
+            raise AssertionError(f"the text fact {item.field} was refused: {error}") from None
+        if item.field not in {p.location for p in error.problems}:
+            raise AssertionError(f"refused without naming {item.field}: {error}") from None
+        return "error"
+    value = getattr(facts, item.field, None)
+    if kept:
+        if value != item.written:
+            raise AssertionError(f"{item.field}: {item.written} was read as {value!r}")
+        return "decision"
+    raise AssertionError(f"{item.field}: {item.written} was accepted (as {value!r})")
+
+
+def keys_outcome(item: Any, slowest: list[float]) -> str:
+    """'error' within KEYS_SECONDS, with at most MAX_PROBLEMS + 1 problems; anything else raises.
+
+    The time is this process's CPU time: what the input costs, not what other processes on the
+    machine took meanwhile.
+    """
+    started = time.process_time()
+    try:
+        value = parse_text(decode(item.encode("utf-8"), "<fuzz>"), "<fuzz>") if isinstance(item, str) else item
+        parse_facts(value)
+    except ScrError as error:
+        seconds = time.process_time() - started
+        slowest[0] = max(slowest[0], seconds)
+        if seconds > KEYS_SECONDS:
+            raise AssertionError(f"took {seconds:.2f} s to refuse") from None
+        if len(error.problems) > MAX_PROBLEMS + 1:
+            raise AssertionError(f"{len(error.problems)} problems listed") from None
+        return "error"
+    raise AssertionError("a mapping of misspelt keys was accepted")
 
 
 def through_library(item: Any) -> str:
@@ -241,10 +347,14 @@ def through_library(item: Any) -> str:
     return "decision"
 
 
-def cli_text(item: Any) -> str | bytes:
-    if isinstance(item, (str, bytes)):
+def cli_text(item: Any) -> bytes:
+    """The input as the bytes standard input would carry: a lone surrogate is written as the library path
+    writes it ("surrogatepass"), for the CLI to refuse as not UTF-8; click's runner cannot encode it."""
+    if isinstance(item, NumberCase):
+        item = item.text
+    if isinstance(item, bytes):
         return item
-    return dumps(item)
+    return (item if isinstance(item, str) else dumps(item)).encode("utf-8", "surrogatepass")
 
 
 def through_cli(runner: CliRunner, item: Any) -> str:
@@ -278,12 +388,18 @@ def run(inputs: int, seed: int, cli_sample: int, show: int) -> int:
     cli: Counter[str] = Counter()
     by_kind: Counter[tuple[str, str]] = Counter()
     unexpected: list[tuple[str, int, str, Any, str]] = []
+    slowest = [0.0]  # seconds, the slowest "keys" input
     started = time.perf_counter()
     for number in range(inputs):
         kind = KINDS[number % len(KINDS)]
         item = generator.draw(kind)
         try:
-            outcome = through_library(item)
+            if kind == "number":
+                outcome = number_outcome(item)
+            elif kind == "keys":
+                outcome = keys_outcome(item, slowest)
+            else:
+                outcome = through_library(item)
         except Exception as error:  # noqa: BLE001 - counting and showing these is the point
             outcome = "unexpected"
             unexpected.append(("library", number, kind, item, "".join(traceback.format_exception(error))[-1500:]))
@@ -305,6 +421,8 @@ def run(inputs: int, seed: int, cli_sample: int, show: int) -> int:
     for kind in KINDS:
         print(f"  {kind:7} {by_kind[(kind, 'decision')]:>7,} decisions {by_kind[(kind, 'error')]:>7,} errors "
               f"{by_kind[(kind, 'unexpected')]:>5,} unexpected")
+    print(f"  the slowest of the keys inputs was refused in {slowest[0] * 1000:.0f} ms of CPU time "
+          f"(limit {KEYS_SECONDS:.0f} s)")
     print(f"CLI (scr check -, every {every:,}th input): {sum(cli.values()):,} tried: {cli['decision']:,} decisions, "
           f"{cli['error']:,} documented errors (exit 1), {cli['unexpected']:,} unexpected")
     for where, number, kind, item, detail in unexpected[:show]:

@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..errors import CriteriaError, InputError, Problem, expected_from_pydantic, unknown_name
-from ..facts import BOOL_FACTS, FACT_NAMES, allowed_values
+from ..facts import BOOL_FACTS, FACT_NAMES, NARROWER_VALUES, allowed_values
 from ..parsing import decode, parse_text
 from .model import OPS, All, Any_, Choice, Condition, CriteriaChoice, Edition, EditionFile, Leaf, Not, Reading, Ref
 from .readings import check_readings, choices_in, defaults as default_options, resolve
@@ -174,6 +174,7 @@ def parse_condition(raw: Any, where: str, names: list[str], problems: list[Probl
         problems.append(Problem(f"{where}.unknown", repr(unknown), "unknown, met or not_met"))
     if len(problems) == before:
         _check_value(fact, op, value, where, problems)
+        op, value = _with_narrower_values(fact, op, value)
     if isinstance(value, list):
         value = tuple(value)
     return Leaf(fact=fact, op=op, value=value, unknown=unknown, says=raw.get("says"))
@@ -193,6 +194,19 @@ def _check_options(reading_id: Any, given: set[Any], where: str, readings: dict[
     for option in sorted(map(str, given - expected)):
         problems.append(unknown_name(f"{where} ({reading.id})", option, list(reading.option_ids),
                                      "an option of the reading"))
+
+
+def _with_narrower_values(fact: str, op: str, value: Any) -> tuple[str, Any]:
+    """A comparison with a broader value (location outside_england) made to cover its narrower values too
+    (in_wales, ...: facts.NARROWER_VALUES), so that no edition misreads a value it was written before."""
+    narrower = NARROWER_VALUES.get(fact)
+    if not narrower or op not in ("eq", "ne", "in", "not_in"):
+        return op, value
+    values = list(value) if op in ("in", "not_in") else [value]
+    wider = values + [n for v in values for n in narrower.get(v, ()) if n not in values]
+    if len(wider) == len(values):
+        return op, value
+    return {"eq": "in", "ne": "not_in"}.get(op, op), wider
 
 
 def _check_value(fact: str, op: str, value: Any, where: str, problems: list[Problem]) -> None:

@@ -66,10 +66,17 @@ def decision_records(draw: st.DrawFn) -> dict[str, Any]:
 
 from datetime import date, timedelta  # noqa: E402
 
-from scr_eligibility.facts import BOOL_FACTS, DATE_FACTS, FACT_NAMES, allowed_values  # noqa: E402
+from scr_eligibility.facts import (  # noqa: E402
+    BOOL_FACTS,
+    DATE_FACTS,
+    FACT_NAMES,
+    INT_FACTS,
+    TEXT_FACTS,
+    allowed_values,
+)
 
 _ENUM_FACTS = tuple(n for n in FACT_NAMES if n not in BOOL_FACTS and n not in DATE_FACTS
-                    and n not in ("age", "case_reference"))
+                    and n not in INT_FACTS and n not in TEXT_FACTS)
 
 
 def _maybe(strategy: st.SearchStrategy[Any], unknown: float = 0.3) -> st.SearchStrategy[Any]:
@@ -93,9 +100,47 @@ def fact_sets(draw: st.DrawFn, dated: bool = False) -> dict[str, Any]:
         facts["custody_setting"] = draw(st.sampled_from([None, "other"]))
     if facts["sexual_abuse"] is True and facts["abuse_or_neglect"] == "not_known_or_suspected":
         facts["abuse_or_neglect"] = draw(st.sampled_from([None, "known", "suspected"]))
+    _consistent(draw, facts)
     if dated:
         incident = draw(st.dates(date(2006, 4, 1), date(2026, 1, 1)))
         facts["incident_date"] = incident
         facts["awareness_date"] = incident + timedelta(days=draw(st.integers(0, 30)))
+        if facts["abuse_or_neglect"] != "not_known_or_suspected" and draw(st.booleans()):
+            facts["abuse_or_neglect_awareness_date"] = facts["awareness_date"] + timedelta(days=draw(st.integers(0, 30)))
+        if draw(st.booleans()):
+            latest = facts.get("abuse_or_neglect_awareness_date") or facts["awareness_date"]
+            facts["notification_date"] = latest + timedelta(days=draw(st.integers(0, 10)))
     facts["case_reference"] = draw(st.none() | st.from_regex(r"[A-Z]{2}-[0-9]{1,5}", fullmatch=True))
+    facts["deciding_authority"] = draw(st.none() | st.sampled_from(["Leeds City Council", "Cardiff Council"]))
     return facts
+
+
+def _consistent(draw: st.DrawFn, facts: dict[str, Any]) -> None:
+    """Remove the contradictions of facts.fact_checks from drawn facts (each fix keeps the earlier fact)."""
+    age = facts["age"]
+    facts["age_months"] = draw(st.none() | st.integers(age * 12, age * 12 + 11)) if age is not None and age < 3 \
+        else None
+    if facts["outcome"] == "neither":
+        for name in ("life_threatening_injury", "serious_permanent_impairment"):
+            if facts[name] is True:
+                facts[name] = draw(st.sampled_from([None, False]))
+        facts["remanded_to"] = facts["death_location"] = None
+    if facts["outcome"] == "seriously_harmed":
+        facts["death_location"] = None
+    if facts["care_leaver"] is True and ((age is not None and age < 16) or facts["looked_after"] is True):
+        facts["care_leaver"] = draw(st.sampled_from([None, False]))
+    if facts["remanded_to"] is not None and facts["custody"] not in (None, "on_remand"):
+        facts["remanded_to"] = None
+    if facts["remanded_to"] == "local_authority_accommodation" and facts["custody_setting"] in (
+            "young_offender_institution", "secure_training_centre"):
+        facts["remanded_to"] = "youth_detention_accommodation"
+    if facts["remanded_to"] is not None and facts["looked_after"] is False:
+        facts["looked_after"] = draw(st.sampled_from([None, True]))
+        if facts["looked_after"] and facts["care_leaver"]:
+            facts["care_leaver"] = False
+    if facts["looked_after"] is False and facts["care_leaver"] is False:
+        facts["responsible_authority"] = None
+    if facts["normally_resident"] is True:
+        facts["normally_resident_in"] = draw(st.sampled_from([None, "in_area"]))
+    elif facts["normally_resident"] is False and facts["normally_resident_in"] == "in_area":
+        facts["normally_resident_in"] = None

@@ -40,7 +40,7 @@ from scr_eligibility.rules import ruleset_for
 
 from scr_eligibility import evaluate, load_case, parse_facts
 from scr_eligibility.errors import EditionNotFound, ScrError
-from scr_eligibility.facts import DATE_FACTS, FACT_NAMES, MAX_AGE, Facts, allowed_values
+from scr_eligibility.facts import DATE_FACTS, FACT_NAMES, MAX_AGE, MAX_AGE_MONTHS, TEXT_FACTS, Facts, allowed_values
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
@@ -156,6 +156,8 @@ def _values_to_try(fact: str) -> list[Any]:
         return list(values)
     if fact == "age":
         return list(range(MAX_AGE + 1))
+    if fact == "age_months":
+        return list(range(MAX_AGE_MONTHS + 1))
     if fact in DATE_FACTS:  # the first of every month since the earliest edition, and each edition boundary
         days = {_dt.date(y, m, 1) for y in range(2006, _dt.date.today().year + 1) for m in range(1, 13)}
         for edition in latest_editions():
@@ -179,22 +181,55 @@ def _changes_alone(fact: str, known: dict[str, Any]) -> bool:
     return any((d := _decision({**known, fact: v})) is not None and _signature(d) != base for v in _values_to_try(fact))
 
 
+#: The facts the shipped edition files name in a condition, read from their text (not from the compiler):
+#: a fact no condition reads cannot take part in a joint effect.
+_READ_BY_EDITIONS = frozenset(re.findall(r"fact:\s*([a-z_0-9]+)", "".join(
+    p.read_text(encoding="utf-8") for p in (ROOT / "criteria" / "editions").glob("*.yaml"))))
+
+
+#: The answers that say a circumstance was absent, for the contexts that lean to "no": a yes/no fact's no, and
+#: a choice's "none" or "other" (the custody settings grew, so a random choice rarely gives "other").
+_NEGATIVE_ANSWERS = (False, "none", "other")
+
+
+def _context(rng: random.Random, known: dict[str, Any], others: list[str], filled: float,
+             lean_no: bool = False) -> dict[str, Any]:
+    """Known facts plus random answers to the others (each answered with chance ``filled``; with ``lean_no``
+    a yes/no fact is answered no, a choice "none" or "other", four times in five, and a detail with no such
+    answer left unknown), redrawn while they contradict each other (a
+    contradiction is refused, so it would only waste the sample)."""
+    for _ in range(20):
+        context = dict(known)
+        for name in others:
+            if rng.random() < filled:
+                values = _values_to_try(name)
+                negative = [v for v in values if v in _NEGATIVE_ANSWERS]
+                if lean_no and rng.random() < 0.8:
+                    if negative:
+                        context[name] = negative[0]
+                    continue  # a detail only some cases have (remanded_to): left unknown, as "no" would leave it
+                context[name] = rng.choice(values)
+        try:
+            parse_facts(context)
+        except ScrError:
+            continue
+        return context
+    return dict(known)
+
+
 def _changes_jointly(fact: str, known: dict[str, Any], skipped: tuple[str, ...], samples: int = 400) -> bool:
     """Some answer to ``fact`` changes a determination in some context of answers to the other open facts.
 
-    The contexts are drawn at random (seeded): first with each other open fact unknown or a random value, then
-    with every other open fact answered (a change that needs many other answers settled, such as a local review
-    circumstance that counts only when every other circumstance is answered no, is rarely found otherwise, and
-    each new fact in the model makes it rarer).
+    The contexts are drawn at random (seeded), each other open fact unknown or a random value; in two
+    contexts of three all of them are answered, in one of those mostly no, so that an effect needing many
+    answers at once (custody deciding a local review only when every other circumstance is answered no) is
+    found.
     """
     others = [n for n in FACT_NAMES if n not in known and n not in skipped and n != fact and n not in DATE_FACTS
-              and n != "case_reference"]
+              and n not in TEXT_FACTS and n in _READ_BY_EDITIONS]
     rng = random.Random(fact)
-    for sample in range(2 * samples):
-        context = dict(known)
-        for name in others:
-            if sample >= samples or rng.random() < 0.6:
-                context[name] = rng.choice(_values_to_try(name))
+    for sample in range(samples):
+        context = _context(rng, known, others, 0.6 if sample % 3 == 0 else 1.0, lean_no=sample % 3 == 2)
         base = _decision(context)
         if base is None:
             continue
@@ -478,12 +513,12 @@ summary: For tests only.
 criteria:
   - id: J1
     kind: consideration
-    title: Looked after care leaver, or a parent murdered with a review
+    title: Looked after in a regulated setting, or a parent murdered with a review
     text: test
     citation: test
     condition:
       any:
-        - all: [{fact: looked_after, op: eq, value: true}, {fact: care_leaver, op: eq, value: true}]
+        - all: [{fact: looked_after, op: eq, value: true}, {fact: regulated_setting, op: eq, value: true}]
         - all: [{fact: parent_murdered, op: eq, value: true}, {fact: domestic_homicide_review, op: eq, value: true}]
 determinations:
   - id: joint
@@ -499,12 +534,14 @@ def test_answers_that_only_matter_together_are_still_asked() -> None:
     those facts are asked (marked as needing other answers), so the interview does not stop too early."""
     edition = load_edition_bytes(_JOINT_EDITION, "joint.yaml")
     questions = decisive_questions({}, editions=[edition])
-    assert {q.fact for q in questions} == {"looked_after", "care_leaver", "parent_murdered", "domestic_homicide_review"}
+    # (looked_after with care_leaver would be a contradiction: a care leaver has left care.)
+    assert {q.fact for q in questions} == {"looked_after", "regulated_setting", "parent_murdered",
+                                           "domestic_homicide_review"}
     assert all(q.needs_other_answers for q in questions)
     known: dict[str, Any] = {}
-    for answer in ({"looked_after": True}, {"care_leaver": True}):
+    for answer in ({"looked_after": True}, {"regulated_setting": True}):
         assert evaluate(known | answer, editions=[edition]).outcomes == {"test-joint": "undetermined"}
-    assert evaluate({"looked_after": True, "care_leaver": True}, editions=[edition]).outcomes == {
+    assert evaluate({"looked_after": True, "regulated_setting": True}, editions=[edition]).outcomes == {
         "test-joint": "engaged"}
 
 

@@ -23,7 +23,7 @@ from scr_eligibility import evaluate
 from scr_eligibility.cli import main
 from scr_eligibility.engine import load_case
 from scr_eligibility.errors import InputError, Problem, ScrError
-from scr_eligibility.parsing import MAX_BYTES, MAX_DEPTH, MAX_VALUES
+from scr_eligibility.parsing import MAX_BYTES, MAX_DEPTH, MAX_KEYS, MAX_NODES, MAX_VALUES
 
 VALID = {"case_reference": "BI-1", "outcome": "died", "abuse_or_neglect": "known", "age": 9,
          "incident_date": "2019-03-01", "awareness_date": "2019-03-02"}
@@ -291,8 +291,8 @@ def test_huge_numbers(tmp_path: Path) -> None:
     assert "set_int_max_str_digits" not in output  # Python's advice means nothing to the person typing
     error, _ = refused(tmp_path, f"outcome: died\nage: {digits}\n")
     assert one(error).location == "line 2, column 6" and one(error).found == "a number 5,000 characters long"
-    error, _ = refused(tmp_path, f"age: 0x{'f' * 5000}\n")  # YAML hex: converted without the decimal limit
-    assert "digits long" in one(error, "age").found
+    error, _ = refused(tmp_path, f"age: 0x{'f' * 5000}\n")  # YAML 1.1 hex is not read as a number at all
+    assert one(error, "age").found.startswith("'0xfff") and "plain decimal digits" in one(error, "age").suggestion
     for value in (10**5000, -(10**5000)):
         error = refused_facts({"age": value})
         assert one(error, "age").found == "a whole number about 5,001 digits long"
@@ -349,3 +349,127 @@ def test_valid_input_still_decides(tmp_path: Path) -> None:
     assert load_case(path).case_reference == "BI-1"
     result = cli_check(path)
     assert result.exit_code == 0 and "Error" not in result.output
+
+
+# --------------------------------------------------------------------------- numbers are never guessed (issue 18.1)
+
+
+def test_yaml_age_014_is_refused_not_read_as_octal_12(tmp_path: Path) -> None:
+    """YAML 1.1 read `age: 014` as 12 (octal). A leading zero is not a number: refused, naming the fact."""
+    error, output = refused(tmp_path, "age: 014\n")
+    assert one(error, "age").found == "'014'" and "plain decimal digits" in (one(error, "age").suggestion or "")
+    assert "age: found '014'" in output
+
+
+def test_yaml_age_0x0E_is_refused_not_read_as_hex_14(tmp_path: Path) -> None:
+    """YAML 1.1 read `age: 0x0E` as 14. A base prefix is not read as a number."""
+    error, _ = refused(tmp_path, "age: 0x0E\n")
+    assert one(error, "age").found == "'0x0E'" and "base prefix" in (one(error, "age").suggestion or "")
+
+
+def test_yaml_age_1_4_is_refused_not_read_as_14(tmp_path: Path) -> None:
+    """YAML 1.1 (and Python's int()) read `age: 1_4` as 14. Underscores are not read as a number."""
+    error, _ = refused(tmp_path, "age: 1_4\n")
+    assert one(error, "age").found == "'1_4'" and "underscores" in (one(error, "age").suggestion or "")
+
+
+def test_yaml_case_reference_12_30_is_kept_as_written_not_read_as_750() -> None:
+    """YAML 1.1 read `case_reference: 12:30` as 750 (base 60). A text fact keeps the text exactly."""
+    assert load_case(io.StringIO("case_reference: 12:30\n")).case_reference == "12:30"
+
+
+def test_yaml_case_reference_0012_is_kept_as_written_not_read_as_octal_10() -> None:
+    """YAML 1.1 read `case_reference: 0012` as 10 (octal). A text fact keeps the text exactly."""
+    assert load_case(io.StringIO("case_reference: 0012\n")).case_reference == "0012"
+    assert load_case(io.StringIO("case_reference: 12\n")).case_reference == "12"  # plain digits, given back
+
+
+def test_yaml_yes_and_no_are_words_and_only_true_and_false_are_yes_no_values(tmp_path: Path) -> None:
+    """YAML 1.2: `on`, `off`, `y` and `n` are not yes/no; yes and no still answer a yes/no fact (the fact model
+    reads the words), and a text fact keeps them as written."""
+    case = load_case(io.StringIO("looked_after: yes\ncare_leaver: no\nregulated_setting: true\ncase_reference: no\n"))
+    assert (case.looked_after, case.care_leaver, case.regulated_setting, case.case_reference) == (True, False, True,
+                                                                                                  "no")
+    error, _ = refused(tmp_path, "looked_after: on\n")
+    assert one(error, "looked_after").found == "'on'"
+
+
+def test_yaml_numbers_forced_by_a_tag_are_not_guessed_either(tmp_path: Path) -> None:
+    """`!!int 014` was octal 12 too: a tag does not make a leading zero, 0x, _ or : readable."""
+    for text in ("age: !!int 014\n", "age: !!int 0x0E\n", "age: !!float 1_4.5\n"):
+        error, _ = refused(tmp_path, text)
+        assert one(error).location == "line 1, column 6" and "plain decimal digits" in (one(error).suggestion or "")
+
+
+@pytest.mark.parametrize(("written", "key"), [("014", "age"), ("0x0E", "age"), ("1_4", "age"),
+                                              ("12:30", "case_reference"), ("0012", "case_reference")])
+def test_json_numbers_with_a_leading_zero_base_prefix_underscore_or_colon_are_refused_naming_the_key(
+        tmp_path: Path, written: str, key: str) -> None:
+    """JSON allows none of these; the error now says why and names the key, not just "Expecting ','"."""
+    error, output = refused(tmp_path, '{"outcome": "died",\n "%s": %s}' % (key, written), ".json")
+    problem = one(error)
+    assert problem.location == key and problem.found == f"{written} at line 2, column {len(key) + 6}"
+    assert "plain decimal digits" in (problem.suggestion or "")
+
+
+def test_json_lines_numbers_are_not_guessed(tmp_path: Path) -> None:
+    """`scr batch` on JSON Lines: a line with `"age": 014` is refused naming the line and the key."""
+    path = tmp_path / "cases.jsonl"
+    path.write_text('{"outcome": "died", "age": 14}\n{"outcome": "died", "age": 014}\n{"age": "0x0E"}\n')
+    result = CliRunner().invoke(main, ["batch", str(path)], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert "cases.jsonl, line 2: the line has a number that is not written in plain decimal digits" in result.output
+    assert "age: found 014" in result.output and "age: found '0x0E'" in result.output
+
+
+@pytest.mark.filterwarnings("ignore:Using `httpx`")  # starlette's test client warns of itself
+def test_http_api_numbers_are_not_guessed() -> None:
+    """POST /v1/evaluate: `"age": 014` and the loose `"age": "014"` are refused (400) naming age."""
+    from fastapi.testclient import TestClient
+
+    from scr_eligibility.cli import web
+
+    client = TestClient(web.create_app())
+    for body in (b'{"outcome": "died", "age": 014}', b'{"outcome": "died", "age": "014"}'):
+        response = client.post("/v1/evaluate", content=body, headers={"content-type": "application/json"})
+        assert response.status_code == 400, response.text
+        assert [p["location"] for p in response.json()["problems"]] == ["age"]
+
+
+# --------------------------------------------------------------------------- bounded work (issue 18.2)
+
+
+def test_a_case_with_40000_misspelt_keys_stops_reading_at_the_key_limit(tmp_path: Path) -> None:
+    """Regression: 40,000 misspelt keys took 2 s to parse and 5 s to check (a suggestion for each). The YAML
+    reader stops at key MAX_KEYS + 1, and says where; JSON and a Python mapping are refused by their size."""
+    text = "".join(f"outcom{i}: died\n" for i in range(40_000))
+    error, output = refused(tmp_path, text)
+    assert one(error).location == f"line {MAX_KEYS + 1}, column 1" and "too many keys" in output
+    error, _ = refused(tmp_path, json.dumps({f"outcom{i}": "died" for i in range(40_000)}), ".json")
+    assert one(error).found == "a mapping of 40,000 keys" and one(error).expected == f"at most {MAX_KEYS:,} keys"
+    assert one(refused_facts({f"outcom{i}": "died" for i in range(40_000)})).found == "a mapping of 40,000 keys"
+
+
+def test_a_yaml_file_of_many_values_stops_reading_at_the_node_limit(tmp_path: Path) -> None:
+    """A YAML case file of 200,000 list items (under the size limit) is not parsed to its end: the reader stops
+    after MAX_NODES keys, values and items, and says where."""
+    error, output = refused(tmp_path, "outcome:\n" + "- x\n" * 200_000)
+    # The mapping, its key and the list are the first three: item MAX_NODES - 2 (line MAX_NODES - 1) is one too many.
+    assert one(error).location == f"line {MAX_NODES - 1}, column 3" and "too many values" in output
+    assert one(error).expected == f"at most {MAX_NODES:,}"
+
+
+def test_only_the_first_problems_are_listed_and_the_rest_counted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """MAX_KEYS misspelt keys: MAX_PROBLEMS are listed, with suggestions, and the others are counted (the
+    nearest-name search runs only for those listed, so the cost does not grow with the misspellings)."""
+    import difflib
+
+    from scr_eligibility.facts import MAX_PROBLEMS
+
+    calls = []
+    original = difflib.get_close_matches
+    monkeypatch.setattr(difflib, "get_close_matches", lambda *a, **k: calls.append(1) or original(*a, **k))
+    error = refused_facts({f"outcom{i}": "died" for i in range(MAX_KEYS)})
+    assert len(error.problems) == MAX_PROBLEMS + 1 and len(calls) == MAX_PROBLEMS
+    assert error.problems[-1].found == f"{MAX_KEYS - MAX_PROBLEMS:,} more problems, not listed"
+    assert f"{MAX_PROBLEMS} of {MAX_KEYS:,} problems listed" in error.message

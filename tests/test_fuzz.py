@@ -236,3 +236,55 @@ def test_the_cli_gives_a_decision_or_a_documented_error_for_generated_input() ->
 
     run()
     report("CLI", counts)
+
+
+#: Numbers as YAML 1.1 or Python's int() would have guessed them: a leading zero, a base prefix,
+#: underscores or colons (with an optional sign and fraction).
+number_lookalikes = st.from_regex(
+    r"[-+]?(0[0-9]{1,4}|0[xXoObB][0-9a-fA-F]{1,4}|[1-9][0-9]?_[0-9]{1,3}|[0-9]{1,2}(:[0-5][0-9]){1,2})(\.[0-9])?",
+    fullmatch=True)
+
+
+def test_number_lookalikes_are_never_read_as_numbers() -> None:
+    """Issue 18.1: in a YAML case file a number lookalike is kept as written for the case reference and
+    refused, naming the fact, for the age; in JSON it is refused naming the key. Never a guessed number."""
+    counts: Counter[str] = Counter()
+
+    @FUZZ
+    @given(number_lookalikes)
+    def run(written: str) -> None:
+        assert parse_facts(parse_text(f"case_reference: {written}\n", "<fuzz>", "yaml")).case_reference == written
+        for text, fmt in ((f"age: {written}\n", "yaml"), (f'{{"age": {written}}}', "json")):
+            try:
+                parse_facts(parse_text(text, "<fuzz>", fmt))
+            except ScrError as error:
+                assert [p.location for p in error.problems] == ["age"], error
+                counts["error"] += 1
+            else:
+                raise AssertionError(f"age: {written} was read as a number ({fmt})")
+
+    run()
+    report("number lookalikes", counts)
+
+
+def test_mappings_of_many_unknown_keys_are_refused_with_a_bounded_list_of_problems() -> None:
+    """Issue 18.2: however many misspelt keys, at most MAX_PROBLEMS are listed and one more counts the rest."""
+    from scr_eligibility.facts import MAX_PROBLEMS
+    from scr_eligibility.parsing import MAX_KEYS
+
+    counts: Counter[str] = Counter()
+
+    @settings(max_examples=40, deadline=None)
+    @given(st.integers(1, MAX_KEYS + 50), st.sampled_from(FACT_NAMES))
+    def run(count: int, near: str) -> None:
+        mapping = {f"{near}x{i}": True for i in range(count)}
+        try:
+            parse_facts(mapping)
+        except ScrError as error:
+            assert len(error.problems) == (1 if count > MAX_KEYS else min(count, MAX_PROBLEMS + 1))
+            counts["error"] += 1
+        else:
+            raise AssertionError("misspelt keys were accepted")
+
+    run()
+    report("many unknown keys", counts)

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from scr_eligibility.engine.audit.ledger import Ledger
 
 from scr_eligibility.cli import main
-from scr_eligibility.facts import BOOL_FACTS, DATE_FACTS, FACT_NAMES, Facts, allowed_values
+from scr_eligibility.facts import BOOL_FACTS, DATE_FACTS, FACT_NAMES, INT_FACTS, Facts, allowed_values
 
 CASE_YAML = """\
 case_reference: PRIV-7
@@ -66,11 +66,13 @@ def test_no_field_of_the_template_asks_for_a_name() -> None:
         assert not ASKS_FOR_A_NAME.search(str(extra.get("question", ""))), name
 
 
-def test_the_case_reference_is_the_only_free_text_fact() -> None:
-    """Every other fact is a date, an age, yes/no or one of a fixed list: nowhere else can a name be typed."""
+def test_the_case_reference_and_the_deciding_body_are_the_only_free_text_facts() -> None:
+    """Every other fact is a date, an age, yes/no or one of a fixed list: nowhere else can a name be typed.
+    The deciding body is named by its title (a public body, not a person), and its meaning says so."""
     free_text = [n for n in FACT_NAMES
-                 if n not in DATE_FACTS and n not in BOOL_FACTS and n != "age" and not allowed_values(n)]
-    assert free_text == ["case_reference"]
+                 if n not in DATE_FACTS and n not in BOOL_FACTS and n not in INT_FACTS and not allowed_values(n)]
+    assert free_text == ["case_reference", "deciding_authority"]
+    assert "never a person" in (Facts.model_fields["deciding_authority"].description or "")
 
 
 def test_a_name_typed_into_a_case_is_refused_and_never_logged(tmp_path: Path) -> None:

@@ -29,7 +29,7 @@ from markupsafe import Markup
 from ..._version import __version__
 from ...dates import today
 from ...engine.decision import Decision
-from ...facts import FACT_NAMES, MAX_AGE, MAX_TEXT, allowed_values, fact_text, label
+from ...facts import FACT_NAMES, KINDS, MAX_TEXT, allowed_values, fact_text, label
 from .view import STATUS_WORDS, decision_view, verdict
 
 _HERE = files(__package__)
@@ -97,7 +97,7 @@ def given(name: str, value: Any) -> str:
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=_Loader(), autoescape=True, finalize=_escape, undefined=jinja2.StrictUndefined)
     env.filters.update(sentence=sentence, long_date=long_date, question=question, squash=lambda t: " ".join(t.split()))
-    env.globals.update(version=__version__, STATUS_WORDS=STATUS_WORDS, FACT_NAMES=FACT_NAMES, MAX_AGE=MAX_AGE,
+    env.globals.update(version=__version__, STATUS_WORDS=STATUS_WORDS, FACT_NAMES=FACT_NAMES, KINDS=KINDS,
                        MAX_TEXT=MAX_TEXT, verdict=verdict, given=given, today=today)
     return env
 

@@ -202,7 +202,9 @@ def replay(record: DecisionRecord | dict[str, Any], under: str | None = None) ->
                             f"{ref.content_hash[:19]}... as recorded",
                             "released editions must not change: ship a new version instead")])
                 editions.append(edition)
-        decision = evaluate(parse_facts(parsed.facts), as_of=parsed.as_of, editions=editions)
+        # strict=False: a record is replayed on the facts it was made with; a cross-fact check added to the
+        # fact model since then must not make an old record unreplayable.
+        decision = evaluate(parse_facts(parsed.facts, strict=False), as_of=parsed.as_of, editions=editions)
     except ScrError as error:
         return ReplayResult(**base, status="error", what_if=bool(under), error=error_text(error))
     now = decision.model_dump(mode="json")

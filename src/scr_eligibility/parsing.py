@@ -1,8 +1,17 @@
 """Reading JSON and YAML text safely: case files and criteria files both come through here.
 
 Safe loading only (no YAML tags that build objects), duplicate keys refused, NaN and
-infinities refused, a size limit and a nesting limit, and every failure an
-:class:`~scr_eligibility.errors.InputError` that says where (line and column) and what.
+infinities refused, a size limit, a nesting limit and a limit on the keys of a mapping, and
+every failure an :class:`~scr_eligibility.errors.InputError` that says where (line and
+column) and what.
+
+Numbers are never guessed. Case files are read with the YAML 1.2 core schema's rules, made
+stricter: only ``true``/``false`` are yes/no, and only plain decimal digits (``14``, ``-3``,
+``2.5``, ``1e3``) are numbers. YAML 1.1 (PyYAML's default) read ``014`` as octal 12, ``0x0E``
+and ``1_4`` as 14, and ``12:30`` as 750 (base 60); such text is now kept as the text it is,
+so a text fact (the case reference) keeps it exactly as written and a number fact refuses it,
+naming the fact. JSON allows none of these forms; its error then says so, naming the key.
+The shipped edition files keep PyYAML's rules (and libyaml's speed): they are the package's own.
 """
 
 from __future__ import annotations
@@ -17,6 +26,8 @@ from typing import Any, TextIO
 import yaml
 
 from .errors import InputError, Problem
+from .fact_values import MAX_KEYS, NUMBER_LOOKALIKE, NUMBER_SYNTAX
+from .yaml_loaders import SCALAR_ERRORS, CaseLoader, ShippedLoader
 
 #: A case file is a few hundred bytes; anything past this is not a case file.
 MAX_BYTES = 1_000_000
@@ -24,110 +35,24 @@ MAX_BYTES = 1_000_000
 MAX_DEPTH = 32
 #: Values counted after YAML aliases are expanded.
 MAX_VALUES = 100_000
+# MAX_KEYS (200, from fact_values): keys of any one mapping. A fact set has under 50 facts and a
+# suite file a handful of keys; a mapping of more is refused as soon as the reader reaches key
+# MAX_KEYS + 1 (a YAML case file is not read further), so 40,000 misspelt keys cost what 200 do.
+#: Nodes (keys, values, list items) a YAML case file may hold before aliases are expanded: a case
+#: file has under 100 and a suite file a few hundred. The pure-Python YAML parser takes tens of
+#: microseconds a node, so this bounds the time any YAML case file can take to about half a second.
+MAX_NODES = 10_000
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """SafeLoader that refuses duplicate keys instead of silently keeping the last one."""
+class _CaseLoader(CaseLoader):
+    """The case-file loader with this module's limits."""
+
+    max_keys = MAX_KEYS
+    max_values = MAX_NODES
 
 
-def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-    if not isinstance(node, yaml.MappingNode):  # "!!map text": PyYAML would fail unpacking the text
-        raise InputError("the file has a value that is not what its tag says", [Problem(
-            _mark(node), f"{node.id} tagged !!map", "a mapping")])
-    mapping: dict[Any, Any] = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
-        try:
-            hash(key)
-        except TypeError:
-            raise InputError("the file is not valid YAML", [Problem(
-                _mark(key_node), "a mapping key that is a list or mapping", "a plain key such as outcome")]) from None
-        if key in mapping:
-            raise InputError("the file has a duplicate key", [Problem(
-                _mark(key_node), f"{key!r} a second time", "each key once",
-                "remove one of the two; which one is meant cannot be guessed")])
-        mapping[key] = loader.construct_object(value_node, deep=deep)  # type: ignore[no-untyped-call]
-    return mapping
-
-
-def _mark(node: yaml.Node) -> str:
-    return f"line {node.start_mark.line + 1}, column {node.start_mark.column + 1}"
-
-
-
-
-_SafeConstructor = yaml.constructor.SafeConstructor
-
-# PyYAML's scalar constructors raise plain Python errors on values they cannot build, which
-# escaped as tracebacks: an int of more than 4,300 digits (ValueError), a date that does not
-# exist such as 2019-02-30 (ValueError), and a value forced by an explicit tag that does not
-# fit it: "!!int abc" (ValueError), "!!bool maybe" (KeyError), "!!timestamp soon"
-# (AttributeError). Each is the user's to correct, so each is an InputError with its place.
-_SCALAR_ERRORS = (ValueError, OverflowError, TypeError, KeyError, AttributeError, IndexError)
-
-
-def _scalar_refused(node: yaml.ScalarNode, message: str, found: str, expected: str,
-                    suggestion: str | None = None) -> InputError:
-    return InputError(message, [Problem(_mark(node), found, expected, suggestion)])
-
-
-def _shown(node: yaml.ScalarNode) -> str:
-    text = repr(str(node.value)[:61])
-    tag = str(node.tag).removeprefix("tag:yaml.org,2002:")
-    return (text if len(text) <= 60 else text[:57] + "...") + f" tagged !!{tag}"
-
-
-def _construct_int(loader: _UniqueKeyLoader, node: yaml.ScalarNode) -> int:
-    try:
-        return _SafeConstructor.construct_yaml_int(loader, node)  # type: ignore[no-any-return]
-    except _SCALAR_ERRORS:
-        digits = str(node.value).lstrip("+-").replace("_", "")
-        if digits.isdigit() and len(digits) > 4300:  # Python's limit on converting ints to and from text
-            raise _scalar_refused(node, "the file has a number too long to read",
-                                  f"a number {len(str(node.value)):,} characters long",
-                                  "a number of ordinary size, such as an age from 0 to 25") from None
-        raise _scalar_refused(node, "the file has a value that is not what its tag says", _shown(node),
-                              "a whole number") from None
-
-
-def _construct_timestamp(loader: _UniqueKeyLoader, node: yaml.ScalarNode) -> Any:
-    try:
-        return _SafeConstructor.construct_yaml_timestamp(loader, node)
-    except _SCALAR_ERRORS:
-        if _SafeConstructor.timestamp_regexp.match(str(node.value)):  # shaped like a date, but no such day
-            raise _scalar_refused(node, "the file has a date that does not exist", str(node.value)[:60],
-                                  "a real date written YYYY-MM-DD",
-                                  "check the day and the month (e.g. there is no 30 February)") from None
-        raise _scalar_refused(node, "the file has a value that is not what its tag says", _shown(node),
-                              "a date written YYYY-MM-DD") from None
-
-
-def _guarded(tag: str, expected: str) -> Any:
-    base = _SafeConstructor.yaml_constructors[f"tag:yaml.org,2002:{tag}"]
-
-    def construct(loader: _UniqueKeyLoader, node: yaml.ScalarNode) -> Any:
-        try:
-            return base(loader, node)
-        except _SCALAR_ERRORS:
-            raise _scalar_refused(node, "the file has a value that is not what its tag says", _shown(node),
-                                  expected) from None
-    return construct
-
-
-class _FastUniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """The same constructors over libyaml's parser, for the shipped edition files only.
-
-    They are read at every start, and the pure-Python parser was most of the start-up time of
-    `scr check`. Case files keep the Python parser, whose messages and limits the tests pin.
-    """
-
-
-for _loader in (_UniqueKeyLoader, _FastUniqueKeyLoader):
-    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-    _loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
-    _loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
-    _loader.add_constructor("tag:yaml.org,2002:float", _guarded("float", "a number"))
-    _loader.add_constructor("tag:yaml.org,2002:bool", _guarded("bool", "yes or no"))
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_KEYS", "MAX_NODES", "MAX_VALUES", "NUMBER_LOOKALIKE", "NUMBER_SYNTAX", "decode",
+           "load_data", "parse_text", "read_source"]
 
 
 def _reject_constant(name: str) -> Any:
@@ -135,12 +60,20 @@ def _reject_constant(name: str) -> Any:
 
 
 def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    if len(pairs) > MAX_KEYS:
+        raise _TooManyKeys(len(pairs))
     result: dict[str, Any] = {}
     for key, value in pairs:
         if key in result:
             raise _DuplicateKey(key)
         result[key] = value
     return result
+
+
+class _TooManyKeys(ValueError):
+    def __init__(self, count: int):
+        super().__init__(count)
+        self.count = count
 
 
 class _DuplicateKey(ValueError):
@@ -182,7 +115,15 @@ def parse_text(text: str, source: str, fmt: str | None = None, *, shipped: bool 
             raise InputError("the file has a duplicate key", [Problem(
                 source, f"{dup.key!r} a second time", "each key once",
                 "remove one of the two; which one is meant cannot be guessed")], source) from None
+        except _TooManyKeys as many:
+            raise InputError("the file has a mapping with too many keys", [Problem(
+                source, f"a mapping of {many.count:,} keys", f"at most {MAX_KEYS:,} keys",
+                "a fact set has under 50 facts: see `scr template`")], source) from None
         except json.JSONDecodeError as error:
+            number = _json_number_problem(text, error)
+            if number is not None:
+                raise InputError("the file has a number that is not written in plain decimal digits", [number],
+                                 source) from None
             raise InputError("the file is not valid JSON", [Problem(
                 f"line {error.lineno}, column {error.colno}", error.msg, "valid JSON")], source) from None
         except ValueError as error:
@@ -198,7 +139,7 @@ def parse_text(text: str, source: str, fmt: str | None = None, *, shipped: bool 
             raise _too_deep(source) from None
     else:
         try:
-            loader = _FastUniqueKeyLoader if shipped else _UniqueKeyLoader
+            loader = ShippedLoader if shipped else _CaseLoader
             value = yaml.load(text, Loader=loader)  # noqa: S506 - SafeLoader subclasses
         except InputError as error:
             error.source = source
@@ -233,12 +174,38 @@ def parse_text(text: str, source: str, fmt: str | None = None, *, shipped: bool 
             raise InputError("the file is not valid YAML", [Problem(source, str(error), "valid YAML")], source) from None
         except RecursionError:
             raise _too_deep(source) from None
-        except _SCALAR_ERRORS as error:
+        except SCALAR_ERRORS as error:
             # Any other value PyYAML cannot build: the input's fault, never a traceback.
             raise InputError("the file has a value that cannot be read", [Problem(
                 source, str(error)[:200], "plain values (text, numbers, dates, yes/no)")], source) from None
     _check_values(value, source)
     return value
+
+
+_NUMBER_CHARS = re.compile(r"[-+0-9a-zA-Z_:.]*")
+_KEY_BEFORE = re.compile(r'"((?:[^"\\]|\\.){0,100})"\s*:\s*\Z')
+
+
+def _json_number_problem(text: str, error: json.JSONDecodeError) -> Problem | None:
+    """The problem when JSON stopped inside a number written as YAML 1.1 would read it (014, 0x0E, 1_4, 12:30).
+
+    JSON allows none of these forms; its own message ("Expecting ',' delimiter") does not say so,
+    nor which key the number was for, so both are found here.
+    """
+    start = error.pos
+    while start > 0 and start > error.pos - 100 and _NUMBER_CHARS.fullmatch(text[start - 1]):
+        start -= 1
+    token = _NUMBER_CHARS.match(text, start)
+    written = token.group() if token else ""
+    if not NUMBER_LOOKALIKE.fullmatch(written):
+        return None
+    line = text.count("\n", 0, start) + 1
+    column = start - (text.rfind("\n", 0, start) + 1) + 1
+    where = f"line {line}, column {column}"
+    key = _KEY_BEFORE.search(text[max(0, start - 300):start])
+    name = key.group(1) if key and key.group(1).isprintable() else None
+    return Problem(name or where, f"{written[:40]} at {where}" if name else written[:40],
+                   "a number in plain decimal digits, or text in quotes", NUMBER_SYNTAX)
 
 
 def _long_number_at(text: str, source: str) -> str:
