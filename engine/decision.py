@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..criteria.model import edition_ref
 from ..facts import Facts
@@ -19,8 +19,8 @@ UNDETERMINED = "undetermined"
 
 
 _set = object.__setattr__
-#: Per model class, its fields' defaults (filled in by build for fields not given).
-_DEFAULTS: dict[type, dict[str, Any]] = {}
+#: Per model class, its fields' defaults (filled in by build for fields not given) and its number of fields.
+_DEFAULTS: dict[type, tuple[dict[str, Any], int]] = {}
 
 
 class _Model(BaseModel):
@@ -31,17 +31,19 @@ class _Model(BaseModel):
         """``model_construct(**values)`` without its per-field work, for values the engine made itself.
 
         model_construct walks every field (aliases, defaults, a fields-set filled one name at a
-        time): about 3 µs a call, and one case builds about 47 models, so it was 45% of the time
-        of an evaluation. This sets the same four attributes directly: the object is equal to
-        model_construct's, dumps the same JSON and has the same fields set.
+        time); an explained decision builds dozens of models. This sets the same four attributes
+        directly: the object is equal to model_construct's, dumps the same JSON and has the same
+        fields set.
         """
-        defaults = _DEFAULTS.get(cls)
-        if defaults is None:
-            defaults = _DEFAULTS[cls] = {
+        known = _DEFAULTS.get(cls)
+        if known is None:
+            fields = cls.model_fields
+            known = _DEFAULTS[cls] = ({
                 name: field.get_default(call_default_factory=True)
-                for name, field in cls.model_fields.items() if not field.is_required()}
+                for name, field in fields.items() if not field.is_required()}, len(fields))
+        defaults, count = known
         obj = cls.__new__(cls)
-        _set(obj, "__dict__", {**defaults, **values} if len(values) < len(cls.model_fields) else values)
+        _set(obj, "__dict__", {**defaults, **values} if len(values) < count else values)
         _set(obj, "__pydantic_fields_set__", set(values))
         _set(obj, "__pydantic_extra__", None)
         _set(obj, "__pydantic_private__", None)
@@ -173,9 +175,14 @@ class NoteResult(_Model):
     source: str
 
 
-#: EditionResult fields left out of its JSON when empty: an edition that declares no readings or notes
-#: serialises exactly as it did before editions could declare them.
-_OMIT_WHEN_EMPTY = ("readings", "readings_note", "notes")
+def _empty(value: Any) -> bool:
+    return not value
+
+
+# EditionResult's readings, readings_note and notes are left out of its JSON when empty (``exclude_if``):
+# an edition that declares no readings or notes serialises exactly as it did before editions could
+# declare them. (A wrap serializer did this before; it made pydantic turn the whole result into
+# Python objects first, which was most of the cost of the JSON.)
 
 
 class EditionResult(_Model):
@@ -191,19 +198,14 @@ class EditionResult(_Model):
     determinations: tuple[DeterminationResult, ...]
     criteria: tuple[CriterionResult, ...]
     readings: tuple[ReadingResult, ...] = Field(
-        (), description="The readings of open passages that bear on this case (left out when there are none).")
+        (), exclude_if=_empty,
+        description="The readings of open passages that bear on this case (left out when there are none).")
     readings_note: str | None = Field(
-        None, description="Said when no other reading would change any answer (left out otherwise).")
+        None, exclude_if=_empty,
+        description="Said when no other reading would change any answer (left out otherwise).")
     notes: tuple[NoteResult, ...] = Field(
-        (), description="Notes the edition shows for a case like this one: other processes, not its duties.")
-
-    @model_serializer(mode="wrap")
-    def _omit_when_empty(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        data = handler(self)
-        for key in _OMIT_WHEN_EMPTY:
-            if key in data and not data[key]:
-                del data[key]
-        return data
+        (), exclude_if=_empty,
+        description="Notes the edition shows for a case like this one: other processes, not its duties.")
 
     @property
     def primary(self) -> DeterminationResult:
