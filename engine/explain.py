@@ -1,0 +1,294 @@
+"""The explanation of a verdict, built from per-edition caches keyed on the pattern of condition results.
+
+A case's explanation (the criteria's words, quotes and evidence; each determination's outcome,
+what is still open and in what words, its caveats) depends on the case only through
+
+* the status of each criterion, and for each of its conditions (leaves) whether the engine found
+  it true or false and whether its fact is known: the **pattern**;
+* the values of the known facts quoted as evidence, and the dates the duties run from.
+
+So the parts that depend on the pattern alone are worked out once per edition and pattern and
+kept (:class:`Explainer`); only the values, their labels and the due dates are filled in per case.
+Nothing about a case's values is kept: a cache key holds statuses and leaf states, never a value.
+The caches are bounded (:data:`MAX_ENTRIES` per edition): the review of issue 16 found about 300
+distinct criterion patterns in 4,000 cases, so the bound is a guard, not a working limit.
+
+The words are those :mod:`.evaluation` always gave (tests/oracle_explain.py keeps the direct,
+uncached builder, and the oracle property test compares the two byte for byte).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from itertools import count
+from typing import Any
+
+from ..criteria.model import All, Any_, Condition, Criterion, Determination, Edition, Leaf, Not
+from ..facts import Facts, label
+from .decision import (
+    UNDETERMINED,
+    CriterionResult,
+    DeterminationResult,
+    EditionResult,
+    Evidence,
+    PossibleOutcome,
+    Status,
+)
+from .duties import duty_result
+
+#: The most patterns kept per edition and kind; beyond it the cache starts afresh (a guard against growth).
+MAX_ENTRIES = 20_000
+
+_STATUS: dict[bool, Status] = {True: "met", False: "not_met"}
+# A leaf's state: the engine's truth and whether its fact is known. A known fact always has a truth.
+KNOWN_FALSE, KNOWN_TRUE, UNKNOWN, PRESUMED_TRUE, PRESUMED_FALSE = range(5)
+_STATE_STATUS: dict[int, Status] = {KNOWN_FALSE: "not_met", KNOWN_TRUE: "met", UNKNOWN: "unknown",
+                                    PRESUMED_TRUE: "met", PRESUMED_FALSE: "not_met"}
+_serial = count()
+
+
+def leaf_state(truth: bool | None, value: Any) -> int:
+    if value is None:
+        return UNKNOWN if truth is None else PRESUMED_TRUE if truth else PRESUMED_FALSE
+    return KNOWN_TRUE if truth else KNOWN_FALSE
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionPattern:
+    """What a criterion's explanation is for one pattern; ``result`` is complete when it quotes no value."""
+
+    serial: int  # identifies the pattern in determination keys
+    status: Status
+    fields: dict[str, Any]  # the CriterionResult's fields but evidence, in field order
+    evidence: tuple[Evidence | tuple[int, str, str, Status], ...]  # cached, or (leaf, fact, words, status) to fill
+    result: CriterionResult | None
+    missing_facts: tuple[str, ...]
+    presumed: tuple[tuple[str, str], ...]  # (fact, words) of the conditions met or failed on a presumption
+
+
+class Explainer:
+    """The caches of one edition: criterion patterns, and determinations by the patterns they read."""
+
+    def __init__(self, edition: Edition, leaves: tuple[Leaf, ...], leaf_words: tuple[str, ...],
+                 leaf_number: Mapping[tuple[str, str, str, str], int], criterion_leaves: Mapping[str, tuple[int, ...]],
+                 trees: Mapping[str, Condition]):
+        self.edition = edition
+        self.leaves = leaves
+        self.leaf_facts = tuple(leaf.fact for leaf in leaves)
+        self.leaf_words = leaf_words
+        self.leaf_number = leaf_number
+        self.trees = trees
+        self.criteria = edition.content.criteria
+        self.criterion_leaves = tuple(criterion_leaves[c.id] for c in self.criteria)
+        self.determinations = edition.content.determinations
+        position = {c.id: i for i, c in enumerate(self.criteria)}
+        # Per determination: the positions of the criteria its outcomes name, in first-named order.
+        self.named = tuple(tuple(dict.fromkeys(position[c] for o in d.outcomes for c in o.criteria))
+                           for d in self.determinations)
+        self._criteria: list[dict[tuple[Any, ...], CriterionPattern]] = [{} for _ in self.criteria]
+        self._determinations: list[dict[tuple[Any, ...], tuple[DeterminationResult, tuple[Any, ...]]]] = [
+            {} for _ in self.determinations]
+        self._lock = threading.Lock()
+        content = edition.content
+        self._edition_fields = {
+            "edition": content.id, "version": content.version, "content_hash": edition.content_hash,
+            "title": content.title, "short_title": content.short_title, "in_force_from": content.in_force.from_,
+            "in_force_until": content.in_force.until}
+
+    # ------------------------------------------------------------------ per case
+
+    def explain(self, facts: Facts, statuses: tuple[Status, ...], leaf_truth: Mapping[int, bool],
+                values: Mapping[str, Any]) -> EditionResult:
+        """The explained result for the criteria ``statuses`` (in edition order) and the engine's leaf truths."""
+        states = tuple(leaf_state(leaf_truth.get(i), values[fact]) for i, fact in enumerate(self.leaf_facts))
+        patterns = tuple(self._criterion(i, statuses[i], states) for i in range(len(self.criteria)))
+        results = tuple(p.result if p.result is not None else self._fill(p, values) for p in patterns)
+        determinations = tuple(self._determination(i, patterns, states, leaf_truth, facts.awareness_date)
+                               for i in range(len(self.determinations)))
+        return EditionResult.build(**self._edition_fields, determinations=determinations, criteria=results)
+
+    def _fill(self, pattern: CriterionPattern, values: Mapping[str, Any]) -> CriterionResult:
+        evidence = []
+        for item in pattern.evidence:
+            if isinstance(item, Evidence):
+                evidence.append(item)
+                continue
+            _, fact, words, status = item
+            value = values[fact]
+            evidence.append(Evidence.build(
+                fact=fact, condition=words, status=status,
+                value=value.isoformat() if isinstance(value, _dt.date) else value,
+                value_label=label(value), presumed=False))
+        return CriterionResult.build(**pattern.fields, evidence=tuple(evidence), missing_facts=pattern.missing_facts)
+
+    # ------------------------------------------------------------------ criteria, once per pattern
+
+    def _criterion(self, position: int, status: Status, states: tuple[int, ...]) -> CriterionPattern:
+        indexes = self.criterion_leaves[position]
+        key = (status, *(states[i] for i in indexes))
+        cache = self._criteria[position]
+        pattern = cache.get(key)
+        if pattern is None:
+            pattern = self._criterion_pattern(self.criteria[position], status, indexes, states)
+            with self._lock:
+                if len(cache) >= MAX_ENTRIES:
+                    cache.clear()
+                cache[key] = pattern
+        return pattern
+
+    def _criterion_pattern(self, criterion: Criterion, status: Status, indexes: tuple[int, ...],
+                           states: tuple[int, ...]) -> CriterionPattern:
+        evidence: list[Evidence | tuple[int, str, str, Status]] = []
+        missing: dict[str, None] = {}
+        presumed: list[tuple[str, str]] = []
+        for index in indexes:
+            fact, state = self.leaf_facts[index], states[index]
+            unknown_value = state >= UNKNOWN
+            if unknown_value:
+                missing[fact] = None
+            leaf_status = _STATE_STATUS[state]
+            # Met: the conditions that were met; not met: those that failed; unknown: those not yet known.
+            if leaf_status == status or (status == "unknown" and unknown_value):
+                words = self.leaf_words[index]
+                if unknown_value:
+                    is_presumed = leaf_status != "unknown"
+                    evidence.append(Evidence.build(fact=fact, condition=words, status=leaf_status, value=None,
+                                                   value_label=label(None), presumed=is_presumed))
+                    if is_presumed:
+                        presumed.append((fact, words))
+                else:
+                    evidence.append((index, fact, words, leaf_status))
+        fields = {"id": criterion.id, "kind": criterion.kind, "title": criterion.title, "status": status,
+                  "text": criterion.text, "citation": criterion.citation, "reading": criterion.reading,
+                  "variant": criterion.variant}
+        pattern = CriterionPattern(serial=next(_serial), status=status, fields=fields, evidence=tuple(evidence),
+                                   result=None, missing_facts=tuple(missing), presumed=tuple(presumed))
+        if all(isinstance(e, Evidence) for e in evidence):  # no value quoted: the whole result is the pattern's
+            result = CriterionResult.build(**fields, evidence=tuple(evidence), missing_facts=tuple(missing))  # type: ignore[arg-type]
+            pattern = CriterionPattern(pattern.serial, status, fields, pattern.evidence, result, pattern.missing_facts,
+                                       pattern.presumed)
+        return pattern
+
+    # ------------------------------------------------------------------ determinations, once per pattern
+
+    def _determination(self, position: int, patterns: tuple[CriterionPattern, ...], states: tuple[int, ...],
+                       leaf_truth: Mapping[int, bool], awareness: _dt.date | None) -> DeterminationResult:
+        # The key: the named criteria's patterns (which hold their statuses), and whether duties have a start date.
+        key = (awareness is None, *(patterns[i].serial for i in self.named[position]))
+        cache = self._determinations[position]
+        entry = cache.get(key)
+        if entry is None:
+            entry = self._determination_pattern(self.determinations[position], patterns, leaf_truth)
+            with self._lock:
+                if len(cache) >= MAX_ENTRIES:
+                    cache.clear()
+                cache[key] = entry
+        result, duties = entry
+        if not duties:
+            return result
+        if awareness is None:  # no start date: the duties say so and carry no value of the case
+            return result
+        return DeterminationResult.build(**{**result.__dict__, "duties": tuple(duty_result(d, awareness) for d in duties)})
+
+    def _determination_pattern(self, determination: Determination, patterns: tuple[CriterionPattern, ...],
+                               leaf_truth: Mapping[int, bool]) -> tuple[DeterminationResult, tuple[Any, ...]]:
+        """Walk the outcomes in priority order: the first whose criteria are met wins; unknowns keep later ones open."""
+        by_id = {c.id: p for c, p in zip(self.criteria, patterns)}
+        possible: list[tuple[Any, list[str]]] = []  # (outcome definition, unknown criteria that would lead to it)
+        blocking: list[str] = []  # unknown criteria of earlier outcomes, which would have to be not met
+        decided_by: tuple[str, ...] = ()
+        for outcome in determination.outcomes:
+            if not outcome.criteria:  # the default: reached only if nothing before it can be met
+                possible.append((outcome, []))
+                break
+            met = [c for c in outcome.criteria if by_id[c].status == "met"]
+            unknown = [c for c in outcome.criteria if by_id[c].status == "unknown"]
+            if met:
+                possible.append((outcome, []))
+                decided_by = tuple(met)
+                break
+            if unknown:
+                possible.append((outcome, unknown))
+                blocking.extend(unknown)
+        deciding = tuple(dict.fromkeys(f for c in blocking for f in by_id[c].missing_facts))
+        if len(possible) == 1:
+            outcome = possible[0][0]
+            if not outcome.criteria:
+                decided_by = tuple(c for o in determination.outcomes for c in o.criteria)
+            caveats, presumed = _presumptions(decided_by if outcome.criteria else (), by_id)
+            return DeterminationResult.build(
+                id=determination.id, title=determination.title, outcome=outcome.id, label=outcome.label,
+                who_decides=determination.who_decides, decided_by=decided_by, possible=(), deciding_facts=presumed,
+                duties=tuple(duty_result(d, None) for d in outcome.duties), caveats=caveats), outcome.duties
+        options = []
+        for position, (outcome, unknown) in enumerate(possible):
+            lead = "" if position == 0 else "otherwise, "
+            if unknown:
+                conditions = [f"{self.residue(self.trees[c], leaf_truth)} ({c})" for c in unknown]
+                when = lead + "if " + "; or if ".join(conditions)
+            elif outcome.criteria:
+                when = lead + "as " + ", ".join(decided_by) + " " + ("is" if len(decided_by) == 1 else "are") + " met"
+            else:
+                when = "otherwise" if position else "if none of the criteria is met"
+            options.append(PossibleOutcome.build(
+                outcome=outcome.id, label=outcome.label, when=when,
+                deciding_facts=tuple(dict.fromkeys(f for c in unknown for f in by_id[c].missing_facts)),
+                criteria=tuple(unknown) or (decided_by if outcome.criteria else ())))
+        return DeterminationResult.build(
+            id=determination.id, title=determination.title, outcome=UNDETERMINED,
+            label=f"Undetermined: {' / '.join(o.label for o in options)}", who_decides=determination.who_decides,
+            decided_by=(), possible=tuple(options), deciding_facts=deciding, duties=(), caveats=()), ()
+
+    def residue(self, condition: Condition, leaf_truth: Mapping[int, bool]) -> str | None:
+        """What is still unknown in ``condition``, in words; ``None`` when nothing unknown remains.
+
+        Parts already settled drop out (a met part of an ``all``, a failed branch of an ``any``).
+        Only on a cache miss: the words depend on the leaf truths alone, which the key holds.
+        """
+        return _residue(condition, self, leaf_truth)[1]
+
+
+def _residue(condition: Condition, explainer: Explainer, leaf_truth: Mapping[int, bool]) -> tuple[bool | None, str | None]:
+    """(settled truth, words of what is open): one walk, each level settled from its children's results."""
+    if isinstance(condition, Leaf):
+        index = explainer.leaf_number[condition.key]
+        truth = leaf_truth.get(index)
+        return truth, None if truth is not None else explainer.leaf_words[index]
+    if isinstance(condition, Not):
+        truth, words = _residue(condition.item, explainer, leaf_truth)
+        return (None, f"not ({words})") if truth is None else (not truth, None)
+    items = [_residue(item, explainer, leaf_truth) for item in condition.items]  # type: ignore[union-attr]
+    decisive = isinstance(condition, Any_)  # True settles an any; False settles an all
+    truths = [t for t, _ in items]
+    if decisive in truths:
+        return decisive, None
+    if all(t is not None for t in truths):
+        return not decisive, None
+    parts = list(dict.fromkeys(w for _, w in items if w))  # the same words once, even when two branches share them
+    if not parts:
+        return None, None
+    text = (" and " if isinstance(condition, All) else " or ").join(parts)
+    return None, f"({text})" if len(parts) > 1 and isinstance(condition, Any_) else text
+
+
+def _presumptions(decided_by: tuple[str, ...],
+                  patterns: Mapping[str, CriterionPattern]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Caveats for an outcome that rests only on presumptions, and the unknown facts that could defeat them.
+
+    M2, for one, is met while inter-agency working is unknown ("unless there is definitive evidence that
+    there are no concerns"): the outcome stands in law, but the answer to that fact could still change it.
+    """
+    if not decided_by:
+        return (), ()
+    presumed = {c: patterns[c].presumed for c in decided_by}
+    if not all(presumed.values()):
+        return (), ()
+    caveats = tuple(
+        f"{c} is met on a presumption while {', '.join(f for f, _ in evidence)} is unknown "
+        f"({'; '.join(w for _, w in evidence)}); an answer to the contrary would change it."
+        for c, evidence in presumed.items())
+    facts = tuple(dict.fromkeys(f for evidence in presumed.values() for f, _ in evidence))
+    return caveats, facts
