@@ -24,6 +24,7 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import count
+from operator import itemgetter
 from typing import Any
 
 from ..criteria.model import All, Any_, Condition, Criterion, Determination, Edition, Leaf, Not
@@ -50,17 +51,12 @@ _STATE_STATUS: dict[int, Status] = {KNOWN_FALSE: "not_met", KNOWN_TRUE: "met", U
 _serial = count()
 
 
-def leaf_state(truth: bool | None, value: Any) -> int:
-    if value is None:
-        return UNKNOWN if truth is None else PRESUMED_TRUE if truth else PRESUMED_FALSE
-    return KNOWN_TRUE if truth else KNOWN_FALSE
-
-
 @dataclass(frozen=True, slots=True)
 class CriterionPattern:
     """What a criterion's explanation is for one pattern; ``result`` is complete when it quotes no value."""
 
     serial: int  # identifies the pattern in determination keys
+    id: str  # the criterion's id
     status: Status
     fields: dict[str, Any]  # the CriterionResult's fields but evidence, in field order
     evidence: tuple[Evidence | tuple[int, str, str, Status], ...]  # cached, or (leaf, fact, words, status) to fill
@@ -83,11 +79,16 @@ class Explainer:
         self.trees = trees
         self.criteria = edition.content.criteria
         self.criterion_leaves = tuple(criterion_leaves[c.id] for c in self.criteria)
+        # Per criterion: its leaves' states picked out of the edition's (a tuple even for one leaf).
+        self._pick = tuple(itemgetter(*ix, *ix) if len(ix) == 1 else itemgetter(*ix) for ix in self.criterion_leaves)
+        self._leaf_items = tuple(enumerate(self.leaf_facts))
         self.determinations = edition.content.determinations
         position = {c.id: i for i, c in enumerate(self.criteria)}
         # Per determination: the positions of the criteria its outcomes name, in first-named order.
         self.named = tuple(tuple(dict.fromkeys(position[c] for o in d.outcomes for c in o.criteria))
                            for d in self.determinations)
+        self._pick_named = tuple(itemgetter(*ix, *ix) if len(ix) == 1 else itemgetter(*ix) if ix else (lambda _: ())
+                                 for ix in self.named)
         self._criteria: list[dict[tuple[Any, ...], CriterionPattern]] = [{} for _ in self.criteria]
         self._determinations: list[dict[tuple[Any, ...], tuple[DeterminationResult, tuple[Any, ...]]]] = [
             {} for _ in self.determinations]
@@ -103,12 +104,40 @@ class Explainer:
     def explain(self, facts: Facts, statuses: tuple[Status, ...], leaf_truth: Mapping[int, bool],
                 values: Mapping[str, Any]) -> EditionResult:
         """The explained result for the criteria ``statuses`` (in edition order) and the engine's leaf truths."""
-        states = tuple(leaf_state(leaf_truth.get(i), values[fact]) for i, fact in enumerate(self.leaf_facts))
-        patterns = tuple(self._criterion(i, statuses[i], states) for i in range(len(self.criteria)))
+        patterns = self.patterns(statuses, leaf_truth, values)
         results = tuple(p.result if p.result is not None else self._fill(p, values) for p in patterns)
-        determinations = tuple(self._determination(i, patterns, states, leaf_truth, facts.awareness_date)
-                               for i in range(len(self.determinations)))
-        return EditionResult.build(**self._edition_fields, determinations=determinations, criteria=results)
+        return EditionResult.build(**self._edition_fields, determinations=self.determined(patterns, leaf_truth, facts),
+                                   criteria=results)
+
+    def verdict(self, statuses: tuple[Status, ...], leaf_truth: Mapping[int, bool],
+                values: Mapping[str, Any]) -> tuple[tuple[CriterionPattern, ...], tuple[DeterminationResult, ...]]:
+        """The criteria's patterns and the determinations without their duties' dates: nothing built for the case.
+
+        Each determination is the cached one (its outcome, possible outcomes, deciding facts and words);
+        a duty's due date is left out (``due`` None), which is all a verdict does not carry.
+        """
+        patterns = self.patterns(statuses, leaf_truth, values)
+        return patterns, self.determined(patterns, leaf_truth, None)
+
+    def patterns(self, statuses: tuple[Status, ...], leaf_truth: Mapping[int, bool],
+                 values: Mapping[str, Any]) -> tuple[CriterionPattern, ...]:
+        """Each criterion's pattern (cached): its status, and each of its conditions' truth and known-ness."""
+        truth_of = leaf_truth.get
+        states = tuple(
+            (UNKNOWN if (truth := truth_of(i)) is None else PRESUMED_TRUE if truth else PRESUMED_FALSE)
+            if values[fact] is None else KNOWN_TRUE if truth_of(i) else KNOWN_FALSE
+            for i, fact in self._leaf_items)
+        return tuple(self._criterion(i, status, (status, pick(states)))
+                     for i, (status, pick) in enumerate(zip(statuses, self._pick)))
+
+    def determined(self, patterns: tuple[CriterionPattern, ...], leaf_truth: Mapping[int, bool],
+                   facts: Facts | None) -> tuple[DeterminationResult, ...]:
+        """Each determination for these patterns; its duties dated from ``facts``' awareness date (None: undated)."""
+        serials = tuple(p.serial for p in patterns)
+        awareness = facts.awareness_date if facts is not None else None
+        dated = awareness is None  # (in the key: only then are the duties free of the case's values)
+        return tuple(self._determination(i, (dated, pick(serials)), patterns, leaf_truth, awareness)
+                     for i, pick in enumerate(self._pick_named))
 
     def _fill(self, pattern: CriterionPattern, values: Mapping[str, Any]) -> CriterionResult:
         evidence = []
@@ -126,12 +155,12 @@ class Explainer:
 
     # ------------------------------------------------------------------ criteria, once per pattern
 
-    def _criterion(self, position: int, status: Status, states: tuple[int, ...]) -> CriterionPattern:
-        indexes = self.criterion_leaves[position]
-        key = (status, *(states[i] for i in indexes))
+    def _criterion(self, position: int, status: Status, key: tuple[Status, tuple[int, ...]]) -> CriterionPattern:
         cache = self._criteria[position]
         pattern = cache.get(key)
         if pattern is None:
+            indexes = self.criterion_leaves[position]
+            states = dict(zip(indexes, key[1]))
             pattern = self._criterion_pattern(self.criteria[position], status, indexes, states)
             with self._lock:
                 if len(cache) >= MAX_ENTRIES:
@@ -140,7 +169,7 @@ class Explainer:
         return pattern
 
     def _criterion_pattern(self, criterion: Criterion, status: Status, indexes: tuple[int, ...],
-                           states: tuple[int, ...]) -> CriterionPattern:
+                           states: Mapping[int, int]) -> CriterionPattern:
         evidence: list[Evidence | tuple[int, str, str, Status]] = []
         missing: dict[str, None] = {}
         presumed: list[tuple[str, str]] = []
@@ -164,20 +193,19 @@ class Explainer:
         fields = {"id": criterion.id, "kind": criterion.kind, "title": criterion.title, "status": status,
                   "text": criterion.text, "citation": criterion.citation, "reading": criterion.reading,
                   "variant": criterion.variant}
-        pattern = CriterionPattern(serial=next(_serial), status=status, fields=fields, evidence=tuple(evidence),
+        pattern = CriterionPattern(serial=next(_serial), id=criterion.id, status=status, fields=fields, evidence=tuple(evidence),
                                    result=None, missing_facts=tuple(missing), presumed=tuple(presumed))
         if all(isinstance(e, Evidence) for e in evidence):  # no value quoted: the whole result is the pattern's
             result = CriterionResult.build(**fields, evidence=tuple(evidence), missing_facts=tuple(missing))  # type: ignore[arg-type]
-            pattern = CriterionPattern(pattern.serial, status, fields, pattern.evidence, result, pattern.missing_facts,
+            pattern = CriterionPattern(pattern.serial, criterion.id, status, fields, pattern.evidence, result, pattern.missing_facts,
                                        pattern.presumed)
         return pattern
 
     # ------------------------------------------------------------------ determinations, once per pattern
 
-    def _determination(self, position: int, patterns: tuple[CriterionPattern, ...], states: tuple[int, ...],
+    def _determination(self, position: int, key: tuple[Any, ...], patterns: tuple[CriterionPattern, ...],
                        leaf_truth: Mapping[int, bool], awareness: _dt.date | None) -> DeterminationResult:
-        # The key: the named criteria's patterns (which hold their statuses), and whether duties have a start date.
-        key = (awareness is None, *(patterns[i].serial for i in self.named[position]))
+        # The key: whether duties have a start date, and the named criteria's patterns (which hold their statuses).
         cache = self._determinations[position]
         entry = cache.get(key)
         if entry is None:

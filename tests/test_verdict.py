@@ -1,0 +1,50 @@
+"""The verdict (engine/verdict.py) says what the explained decision says: statuses, outcomes, possible outcomes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from strategies import fact_sets
+
+from scr_eligibility import evaluate
+from scr_eligibility.criteria import latest_editions
+from scr_eligibility.engine.verdict import verdict
+
+ALL_EDITIONS = [e.ref for e in latest_editions()]
+
+
+def _answers(decision: Any) -> list[Any]:
+    """Per edition: its ref, every criterion's (id, status, missing facts) and every determination's answer."""
+    return [(e.ref,
+             [(c.id, c.status, tuple(c.missing_facts)) for c in e.criteria],
+             [(d.id, d.outcome, d.label, d.decided_by, d.deciding_facts, d.caveats,
+               [(p.outcome, p.when, p.criteria, p.deciding_facts) for p in d.possible],
+               [(u.id, u.deadline) for u in d.duties]) for d in e.determinations])
+            for e in decision.editions]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(fact_sets(dated=True))
+def test_the_verdict_gives_the_decisions_statuses_and_outcomes_under_the_dates_editions(facts: dict[str, Any]) -> None:
+    assert _answers(verdict(facts)) == _answers(evaluate(facts))
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(fact_sets())
+def test_the_verdict_gives_the_decisions_statuses_and_outcomes_under_every_edition(facts: dict[str, Any]) -> None:
+    decision, quick = evaluate(facts, editions=ALL_EDITIONS), verdict(facts, editions=ALL_EDITIONS)
+    assert _answers(quick) == _answers(decision)
+    assert quick.deciding_facts() == decision.deciding_facts()
+    assert quick.outcomes == decision.outcomes
+    presumed = [[f for c in e.criteria for f, _ in c.presumed] for e in quick.editions]
+    assert presumed == [[x.fact for c in e.criteria for x in c.evidence if x.presumed] for e in decision.editions]
+
+
+def test_a_verdict_leaves_the_due_dates_out_and_the_decision_counts_them() -> None:
+    facts = {"outcome": "died", "abuse_or_neglect": "known", "age": 9, "location": "in_area",
+             "awareness_date": "2024-03-04", "incident_date": "2024-03-01"}
+    decided = [u for e in evaluate(facts).editions for d in e.determinations for u in d.duties]
+    quick = [u for e in verdict(facts).editions for d in e.determinations for u in d.duties]
+    assert decided and [u.id for u in quick] == [u.id for u in decided]
+    assert all(u.due is not None for u in decided) and all(u.due is None for u in quick)
