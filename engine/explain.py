@@ -10,8 +10,9 @@ what is still open and in what words, its caveats) depends on the case only thro
 So the parts that depend on the pattern alone are worked out once per edition and pattern and
 kept (:class:`Explainer`); only the values, their labels and the due dates are filled in per case.
 Nothing about a case's values is kept: a cache key holds statuses and leaf states, never a value.
-The caches are bounded (:data:`MAX_ENTRIES` per edition): the review of issue 16 found about 300
-distinct criterion patterns in 4,000 cases, so the bound is a guard, not a working limit.
+Each cache is bounded (:data:`MAX_ENTRIES`): a full one starts afresh, so memory stays flat however
+varied the cases. A cache write races only with another write of the same value (the GIL keeps a
+dict consistent), so no lock is needed.
 
 The words are those :mod:`.evaluation` always gave (tests/oracle_explain.py keeps the direct,
 uncached builder, and the oracle property test compares the two byte for byte).
@@ -20,7 +21,6 @@ uncached builder, and the oracle property test compares the two byte for byte).
 from __future__ import annotations
 
 import datetime as _dt
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import count
@@ -41,7 +41,7 @@ from .decision import (
 from .duties import duty_result
 
 #: The most patterns kept per edition and kind; beyond it the cache starts afresh (a guard against growth).
-MAX_ENTRIES = 20_000
+MAX_ENTRIES = 4_096
 
 _STATUS: dict[bool, Status] = {True: "met", False: "not_met"}
 # A leaf's state: the engine's truth and whether its fact is known. A known fact always has a truth.
@@ -51,7 +51,10 @@ _STATE_STATUS: dict[int, Status] = {KNOWN_FALSE: "not_met", KNOWN_TRUE: "met", U
 _serial = count()
 
 
-@dataclass(frozen=True, slots=True)
+_UNSET: Any = object()
+
+
+@dataclass(slots=True)
 class CriterionPattern:
     """What a criterion's explanation is for one pattern; ``result`` is complete when it quotes no value."""
 
@@ -63,6 +66,25 @@ class CriterionPattern:
     result: CriterionResult | None
     missing_facts: tuple[str, ...]
     presumed: tuple[tuple[str, str], ...]  # (fact, words) of the conditions met or failed on a presumption
+    residue: str | None = _UNSET  # the words of what is still open, worked out when first needed
+
+
+@dataclass(frozen=True, slots=True)
+class _Walk:
+    """A determination's outcome walk for one set of its criteria's statuses."""
+
+    possible: tuple[tuple[Any, tuple[str, ...]], ...]  # (outcome definition, unknown criteria that would lead to it)
+    decided_by: tuple[str, ...]
+    blocking: tuple[str, ...]  # unknown criteria of outcomes still possible
+    relevant: tuple[int, ...]  # positions of the criteria whose patterns the words depend on
+
+
+def _store(cache: dict[Any, Any], key: Any, value: Any) -> Any:
+    """``cache[key] = value``, starting the cache afresh when it holds :data:`MAX_ENTRIES` (a guard against growth)."""
+    if len(cache) >= MAX_ENTRIES:
+        cache.clear()
+    cache[key] = value
+    return value
 
 
 class Explainer:
@@ -90,9 +112,9 @@ class Explainer:
         self._pick_named = tuple(itemgetter(*ix, *ix) if len(ix) == 1 else itemgetter(*ix) if ix else (lambda _: ())
                                  for ix in self.named)
         self._criteria: list[dict[tuple[Any, ...], CriterionPattern]] = [{} for _ in self.criteria]
+        self._walks: list[dict[tuple[Status, ...], _Walk]] = [{} for _ in self.determinations]
         self._determinations: list[dict[tuple[Any, ...], tuple[DeterminationResult, tuple[Any, ...]]]] = [
             {} for _ in self.determinations]
-        self._lock = threading.Lock()
         content = edition.content
         self._edition_fields = {
             "edition": content.id, "version": content.version, "content_hash": edition.content_hash,
@@ -133,10 +155,10 @@ class Explainer:
     def determined(self, patterns: tuple[CriterionPattern, ...], leaf_truth: Mapping[int, bool],
                    facts: Facts | None) -> tuple[DeterminationResult, ...]:
         """Each determination for these patterns; its duties dated from ``facts``' awareness date (None: undated)."""
-        serials = tuple(p.serial for p in patterns)
+        statuses = tuple(p.status for p in patterns)
         awareness = facts.awareness_date if facts is not None else None
         dated = awareness is None  # (in the key: only then are the duties free of the case's values)
-        return tuple(self._determination(i, (dated, pick(serials)), patterns, leaf_truth, awareness)
+        return tuple(self._determination(i, (dated, pick(statuses)), patterns, leaf_truth, awareness)
                      for i, pick in enumerate(self._pick_named))
 
     def _fill(self, pattern: CriterionPattern, values: Mapping[str, Any]) -> CriterionResult:
@@ -161,11 +183,7 @@ class Explainer:
         if pattern is None:
             indexes = self.criterion_leaves[position]
             states = dict(zip(indexes, key[1]))
-            pattern = self._criterion_pattern(self.criteria[position], status, indexes, states)
-            with self._lock:
-                if len(cache) >= MAX_ENTRIES:
-                    cache.clear()
-                cache[key] = pattern
+            pattern = _store(cache, key, self._criterion_pattern(self.criteria[position], status, indexes, states))
         return pattern
 
     def _criterion_pattern(self, criterion: Criterion, status: Status, indexes: tuple[int, ...],
@@ -205,47 +223,59 @@ class Explainer:
 
     def _determination(self, position: int, key: tuple[Any, ...], patterns: tuple[CriterionPattern, ...],
                        leaf_truth: Mapping[int, bool], awareness: _dt.date | None) -> DeterminationResult:
-        # The key: whether duties have a start date, and the named criteria's patterns (which hold their statuses).
+        # ``key``: whether duties have a start date, and the named criteria's statuses. The walk of the
+        # outcomes depends on the statuses alone; the words on the patterns of the few criteria it names
+        # as deciding or still open, which complete the key of the result.
+        walk = self._walks[position].get(key[1])
+        if walk is None:
+            walk = _store(self._walks[position], key[1], self._walk(self.determinations[position], key[1], position))
+        relevant = tuple(patterns[i].serial for i in walk.relevant)
         cache = self._determinations[position]
-        entry = cache.get(key)
+        entry = cache.get((key, relevant))
         if entry is None:
-            entry = self._determination_pattern(self.determinations[position], patterns, leaf_truth)
-            with self._lock:
-                if len(cache) >= MAX_ENTRIES:
-                    cache.clear()
-                cache[key] = entry
+            entry = _store(cache, (key, relevant), self._determination_pattern(
+                self.determinations[position], walk, patterns, leaf_truth))
         result, duties = entry
-        if not duties:
-            return result
-        if awareness is None:  # no start date: the duties say so and carry no value of the case
+        if not duties or awareness is None:  # no duty, or no start date: nothing of the case's values in it
             return result
         return DeterminationResult.build(**{**result.__dict__, "duties": tuple(duty_result(d, awareness) for d in duties)})
 
-    def _determination_pattern(self, determination: Determination, patterns: tuple[CriterionPattern, ...],
-                               leaf_truth: Mapping[int, bool]) -> tuple[DeterminationResult, tuple[Any, ...]]:
+    def _walk(self, determination: Determination, statuses: tuple[Status, ...], position: int) -> _Walk:
         """Walk the outcomes in priority order: the first whose criteria are met wins; unknowns keep later ones open."""
-        by_id = {c.id: p for c, p in zip(self.criteria, patterns)}
-        possible: list[tuple[Any, list[str]]] = []  # (outcome definition, unknown criteria that would lead to it)
+        status = dict(zip((self.criteria[i].id for i in self.named[position]), statuses))
+        place = {self.criteria[i].id: i for i in self.named[position]}
+        possible: list[tuple[Any, tuple[str, ...]]] = []  # (outcome definition, unknown criteria that would lead to it)
         blocking: list[str] = []  # unknown criteria of earlier outcomes, which would have to be not met
         decided_by: tuple[str, ...] = ()
         for outcome in determination.outcomes:
             if not outcome.criteria:  # the default: reached only if nothing before it can be met
-                possible.append((outcome, []))
+                possible.append((outcome, ()))
                 break
-            met = [c for c in outcome.criteria if by_id[c].status == "met"]
-            unknown = [c for c in outcome.criteria if by_id[c].status == "unknown"]
+            met = [c for c in outcome.criteria if status[c] == "met"]
+            unknown = tuple(c for c in outcome.criteria if status[c] == "unknown")
             if met:
-                possible.append((outcome, []))
+                possible.append((outcome, ()))
                 decided_by = tuple(met)
                 break
             if unknown:
                 possible.append((outcome, unknown))
                 blocking.extend(unknown)
-        deciding = tuple(dict.fromkeys(f for c in blocking for f in by_id[c].missing_facts))
+        if len(possible) == 1 and not possible[0][0].criteria:
+            decided_by = tuple(c for o in determination.outcomes for c in o.criteria)
+            relevant: tuple[str, ...] = ()
+        elif len(possible) == 1:
+            relevant = decided_by  # whose presumptions the caveats name
+        else:
+            relevant = tuple(dict.fromkeys(blocking))  # whose open facts and words the possible outcomes give
+        return _Walk(tuple(possible), decided_by, tuple(blocking), tuple(place[c] for c in relevant))
+
+    def _determination_pattern(self, determination: Determination, walk: _Walk, patterns: tuple[CriterionPattern, ...],
+                               leaf_truth: Mapping[int, bool]) -> tuple[DeterminationResult, tuple[Any, ...]]:
+        by_id = {patterns[i].id: patterns[i] for i in walk.relevant}
+        possible, decided_by = walk.possible, walk.decided_by
+        deciding = tuple(dict.fromkeys(f for c in walk.blocking for f in by_id[c].missing_facts))
         if len(possible) == 1:
             outcome = possible[0][0]
-            if not outcome.criteria:
-                decided_by = tuple(c for o in determination.outcomes for c in o.criteria)
             caveats, presumed = _presumptions(decided_by if outcome.criteria else (), by_id)
             return DeterminationResult.build(
                 id=determination.id, title=determination.title, outcome=outcome.id, label=outcome.label,
@@ -255,7 +285,7 @@ class Explainer:
         for position, (outcome, unknown) in enumerate(possible):
             lead = "" if position == 0 else "otherwise, "
             if unknown:
-                conditions = [f"{self.residue(self.trees[c], leaf_truth)} ({c})" for c in unknown]
+                conditions = [f"{self._residue_of(by_id[c], leaf_truth)} ({c})" for c in unknown]
                 when = lead + "if " + "; or if ".join(conditions)
             elif outcome.criteria:
                 when = lead + "as " + ", ".join(decided_by) + " " + ("is" if len(decided_by) == 1 else "are") + " met"
@@ -269,6 +299,12 @@ class Explainer:
             id=determination.id, title=determination.title, outcome=UNDETERMINED,
             label=f"Undetermined: {' / '.join(o.label for o in options)}", who_decides=determination.who_decides,
             decided_by=(), possible=tuple(options), deciding_facts=deciding, duties=(), caveats=()), ()
+
+    def _residue_of(self, pattern: CriterionPattern, leaf_truth: Mapping[int, bool]) -> str | None:
+        """The words of what is open in a criterion: once per pattern (they depend on its leaves' truths alone)."""
+        if pattern.residue is _UNSET:
+            pattern.residue = self.residue(self.trees[pattern.id], leaf_truth)
+        return pattern.residue  # type: ignore[return-value]
 
     def residue(self, condition: Condition, leaf_truth: Mapping[int, bool]) -> str | None:
         """What is still unknown in ``condition``, in words; ``None`` when nothing unknown remains.
