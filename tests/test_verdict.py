@@ -48,3 +48,21 @@ def test_a_verdict_leaves_the_due_dates_out_and_the_decision_counts_them() -> No
     quick = [u for e in verdict(facts).editions for d in e.determinations for u in d.duties]
     assert decided and [u.id for u in quick] == [u.id for u in decided]
     assert all(u.due is not None for u in decided) and all(u.due is None for u in quick)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(fact_sets())
+def test_compiled_truth_gives_what_the_tree_walk_gives_for_every_criterion_and_note(facts: dict[str, Any]) -> None:
+    from scr_eligibility.criteria import all_editions
+    from scr_eligibility.engine.truth import compiled_truth, named_conditions, truth
+    from scr_eligibility.facts import parse_facts
+
+    values = parse_facts(facts).__dict__
+    for edition in all_editions():
+        named = named_conditions(edition)
+        for criterion in edition.content.criteria:
+            assert compiled_truth(criterion.id, criterion.condition, named)(values) == truth(
+                criterion.condition, values, named)
+        for note in edition.content.notes:
+            assert compiled_truth(f"notes.{note.id}", note.condition, named)(values) == truth(
+                note.condition, values, named)
