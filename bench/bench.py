@@ -163,8 +163,8 @@ def editions_run(mixes: dict[str, list[Facts]], warm: dict[str, list[Facts]]) ->
 
 def memory_run(evaluations: int, seed: int) -> dict[str, float]:
     """RSS before and after ``evaluations`` explained decisions with JSON of distinct cases, the eras in turn."""
-    for day in ERAS:
-        for case in generate_cases(500, seed + 5):
+    for day in ERAS:  # warm up: the explanation caches fill with the common patterns (they are bounded)
+        for case in generate_cases(2_000, seed + 5):
             explained(day)(parse_facts(case))
     gc.collect()
     before = rss_kib()

@@ -19,8 +19,9 @@ UNDETERMINED = "undetermined"
 
 
 _set = object.__setattr__
-#: Per model class, its fields' defaults (filled in by build for fields not given) and its number of fields.
-_DEFAULTS: dict[type, tuple[dict[str, Any], int]] = {}
+#: Per model class: its fields' defaults (filled in by build for fields not given), its number of fields
+#: and the set of all its field names.
+_DEFAULTS: dict[type, tuple[dict[str, Any], int, set[str]]] = {}
 
 
 class _Model(BaseModel):
@@ -40,11 +41,17 @@ class _Model(BaseModel):
             fields = cls.model_fields
             known = _DEFAULTS[cls] = ({
                 name: field.get_default(call_default_factory=True)
-                for name, field in fields.items() if not field.is_required()}, len(fields))
-        defaults, count = known
+                for name, field in fields.items() if not field.is_required()}, len(fields), set(fields))
+        defaults, count, every = known
         obj = cls.__new__(cls)
-        _set(obj, "__dict__", {**defaults, **values} if len(values) < count else values)
-        _set(obj, "__pydantic_fields_set__", set(values))
+        if len(values) < count:
+            _set(obj, "__dict__", {**defaults, **values})
+            _set(obj, "__pydantic_fields_set__", set(values))
+        else:
+            # Every field given: one shared fields-set (a frozen model never adds to it, and model_copy
+            # copies it before an update), which saves a set per object of the cached explanations.
+            _set(obj, "__dict__", values)
+            _set(obj, "__pydantic_fields_set__", every)
         _set(obj, "__pydantic_extra__", None)
         _set(obj, "__pydantic_private__", None)
         return obj

@@ -10,8 +10,8 @@ what is still open and in what words, its caveats) depends on the case only thro
 So the parts that depend on the pattern alone are worked out once per edition and pattern and
 kept (:class:`Explainer`); only the values, their labels and the due dates are filled in per case.
 Nothing about a case's values is kept: a cache key holds statuses and leaf states, never a value.
-Each cache is bounded (:data:`MAX_ENTRIES`): a full one starts afresh, so memory stays flat however
-varied the cases. A cache write races only with another write of the same value (the GIL keeps a
+Each cache is bounded (:data:`MAX_PATTERNS`, :data:`MAX_DETERMINATIONS`): a full one keeps what it
+has and stores no more, so memory stays flat however varied the cases. A cache write races only with another write of the same value (the GIL keeps a
 dict consistent), so no lock is needed.
 
 The words are those :mod:`.evaluation` always gave (tests/oracle_explain.py keeps the direct,
@@ -40,8 +40,11 @@ from .decision import (
 )
 from .duties import duty_result
 
-#: The most patterns kept per edition and kind; beyond it the cache starts afresh (a guard against growth).
-MAX_ENTRIES = 4_096
+#: The most patterns kept per criterion, and per determination (whose keys combine several criteria's
+#: patterns and recur less: the uniform mix of bench/ gives about 3,000 distinct keys in 10,000 cases
+#: for some determinations, and under 150 for most).
+MAX_PATTERNS = 512
+MAX_DETERMINATIONS = 256
 
 _STATUS: dict[bool, Status] = {True: "met", False: "not_met"}
 # A leaf's state: the engine's truth and whether its fact is known. A known fact always has a truth.
@@ -79,11 +82,15 @@ class _Walk:
     relevant: tuple[int, ...]  # positions of the criteria whose patterns the words depend on
 
 
-def _store(cache: dict[Any, Any], key: Any, value: Any) -> Any:
-    """``cache[key] = value``, starting the cache afresh when it holds :data:`MAX_ENTRIES` (a guard against growth)."""
-    if len(cache) >= MAX_ENTRIES:
-        cache.clear()
-    cache[key] = value
+def _store(cache: dict[Any, Any], key: Any, value: Any, limit: int) -> Any:
+    """``cache[key] = value`` while the cache holds fewer than ``limit`` entries; ``value`` either way.
+
+    A full cache keeps what it has (the patterns seen first, which are the common ones) and the
+    rest are worked out per case: memory stays flat, and a pattern that hardly recurs costs no more
+    than it did before there were caches.
+    """
+    if len(cache) < limit:
+        cache[key] = value
     return value
 
 
@@ -112,6 +119,7 @@ class Explainer:
         self._pick_named = tuple(itemgetter(*ix, *ix) if len(ix) == 1 else itemgetter(*ix) if ix else (lambda _: ())
                                  for ix in self.named)
         self._criteria: list[dict[tuple[Any, ...], CriterionPattern]] = [{} for _ in self.criteria]
+        self._fields: dict[tuple[str, Status], dict[str, Any]] = {}
         self._walks: list[dict[tuple[Status, ...], _Walk]] = [{} for _ in self.determinations]
         self._determinations: list[dict[tuple[Any, ...], tuple[DeterminationResult, tuple[Any, ...]]]] = [
             {} for _ in self.determinations]
@@ -183,7 +191,8 @@ class Explainer:
         if pattern is None:
             indexes = self.criterion_leaves[position]
             states = dict(zip(indexes, key[1]))
-            pattern = _store(cache, key, self._criterion_pattern(self.criteria[position], status, indexes, states))
+            pattern = _store(cache, key, self._criterion_pattern(self.criteria[position], status, indexes, states),
+                             MAX_PATTERNS)
         return pattern
 
     def _criterion_pattern(self, criterion: Criterion, status: Status, indexes: tuple[int, ...],
@@ -208,9 +217,12 @@ class Explainer:
                         presumed.append((fact, words))
                 else:
                     evidence.append((index, fact, words, leaf_status))
-        fields = {"id": criterion.id, "kind": criterion.kind, "title": criterion.title, "status": status,
-                  "text": criterion.text, "citation": criterion.citation, "reading": criterion.reading,
-                  "variant": criterion.variant}
+        fields = self._fields.get((criterion.id, status))
+        if fields is None:  # one per criterion and status, shared by its patterns
+            fields = self._fields[(criterion.id, status)] = {
+                "id": criterion.id, "kind": criterion.kind, "title": criterion.title, "status": status,
+                "text": criterion.text, "citation": criterion.citation, "reading": criterion.reading,
+                "variant": criterion.variant}
         pattern = CriterionPattern(serial=next(_serial), id=criterion.id, status=status, fields=fields, evidence=tuple(evidence),
                                    result=None, missing_facts=tuple(missing), presumed=tuple(presumed))
         if all(isinstance(e, Evidence) for e in evidence):  # no value quoted: the whole result is the pattern's
@@ -228,13 +240,14 @@ class Explainer:
         # as deciding or still open, which complete the key of the result.
         walk = self._walks[position].get(key[1])
         if walk is None:
-            walk = _store(self._walks[position], key[1], self._walk(self.determinations[position], key[1], position))
+            walk = _store(self._walks[position], key[1], self._walk(self.determinations[position], key[1], position),
+                          MAX_PATTERNS)
         relevant = tuple(patterns[i].serial for i in walk.relevant)
         cache = self._determinations[position]
         entry = cache.get((key, relevant))
         if entry is None:
             entry = _store(cache, (key, relevant), self._determination_pattern(
-                self.determinations[position], walk, patterns, leaf_truth))
+                self.determinations[position], walk, patterns, leaf_truth), MAX_DETERMINATIONS)
         result, duties = entry
         if not duties or awareness is None:  # no duty, or no start date: nothing of the case's values in it
             return result

@@ -66,3 +66,17 @@ def test_compiled_truth_gives_what_the_tree_walk_gives_for_every_criterion_and_n
         for note in edition.content.notes:
             assert compiled_truth(f"notes.{note.id}", note.condition, named)(values) == truth(
                 note.condition, values, named)
+
+
+def test_a_model_copy_with_an_update_leaves_other_results_built_by_the_engine_alone() -> None:
+    """build() shares one fields-set between objects given every field: a copy with an update must not touch it."""
+    from scr_eligibility.engine.decision import Evidence
+
+    first = Evidence.build(fact="age", condition="c", status="met", value=3, value_label="3", presumed=False)
+    second = Evidence.build(fact="age", condition="d", status="met", value=4, value_label="4", presumed=False)
+    copied = first.model_copy(update={"value": 5})
+    assert copied.value == 5 and first.value == 3
+    assert first.model_fields_set == second.model_fields_set == set(Evidence.model_fields)
+    partial = Evidence.build(fact="age", condition="c", status="met", value_label="3")
+    assert partial.model_fields_set == {"fact", "condition", "status", "value_label"}
+    assert first.model_fields_set == set(Evidence.model_fields)
