@@ -10,6 +10,7 @@ import datetime as _dt
 from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic_core import to_json
 
 from ..criteria.model import edition_ref
 from ..facts import Facts
@@ -246,3 +247,54 @@ class Decision(_Model):
             for determination in edition.determinations:
                 seen.update(dict.fromkeys(determination.deciding_facts))
         return tuple(seen)
+
+    def model_dump_json(self, **options: Any) -> str:  # type: ignore[override]
+        """The decision's JSON: pydantic's, byte for byte; without options, assembled from kept fragments.
+
+        The criteria and determinations the engine keeps in its explanation caches (the same for
+        every case with their pattern) have their JSON made once by pydantic (:func:`keep_json`);
+        the rest of the decision is serialised by pydantic as it always was, part by part, in the
+        models' field order. tests/test_verdict.py and the baseline check compare it with pydantic's.
+        """
+        if options:
+            return super().model_dump_json(**options)
+        values = self.__dict__
+        parts = []
+        for name in _DECISION_FIELDS:
+            value = values[name]
+            if name == "editions":
+                parts.append('"editions":[' + ",".join(_edition_json(e) for e in value) + "]")
+            else:
+                parts.append(f'"{name}":' + to_json(value).decode())
+        return "{" + ",".join(parts) + "}"
+
+
+#: JSON made once for objects the engine keeps and reuses: id -> (the object, kept alive so the id stays its own; JSON).
+_KEPT_JSON: dict[int, tuple[Any, str]] = {}
+_DECISION_FIELDS = tuple(Decision.model_fields)
+_EDITION_FIELDS = tuple(EditionResult.model_fields)
+_OMITTED_WHEN_EMPTY = frozenset(("readings", "readings_note", "notes"))  # the fields with exclude_if=_empty
+
+
+def keep_json(obj: BaseModel) -> None:
+    """Make and keep the JSON of ``obj``, a result the engine keeps in a cache and reuses unchanged."""
+    _KEPT_JSON[id(obj)] = (obj, obj.__pydantic_serializer__.to_json(obj).decode())
+
+
+def _json(obj: BaseModel) -> str:
+    kept = _KEPT_JSON.get(id(obj))
+    if kept is not None and kept[0] is obj:
+        return kept[1]
+    return obj.__pydantic_serializer__.to_json(obj).decode()
+
+
+def _edition_json(edition: EditionResult) -> str:
+    values = edition.__dict__
+    parts = []
+    for name in _EDITION_FIELDS:
+        value = values[name]
+        if name == "determinations" or name == "criteria":
+            parts.append(f'"{name}":[' + ",".join(_json(item) for item in value) + "]")
+        elif name not in _OMITTED_WHEN_EMPTY or value:
+            parts.append(f'"{name}":' + to_json(value).decode())
+    return "{" + ",".join(parts) + "}"

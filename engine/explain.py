@@ -27,6 +27,8 @@ from itertools import count
 from operator import itemgetter
 from typing import Any
 
+from pydantic import BaseModel
+
 from ..criteria.model import All, Any_, Condition, Criterion, Determination, Edition, Leaf, Not
 from ..facts import Facts, label
 from .decision import (
@@ -37,6 +39,7 @@ from .decision import (
     Evidence,
     PossibleOutcome,
     Status,
+    keep_json,
 )
 from .duties import duty_result
 
@@ -82,7 +85,7 @@ class _Walk:
     relevant: tuple[int, ...]  # positions of the criteria whose patterns the words depend on
 
 
-def _store(cache: dict[Any, Any], key: Any, value: Any, limit: int) -> Any:
+def _store(cache: dict[Any, Any], key: Any, value: Any, limit: int, kept: BaseModel | None = None) -> Any:
     """``cache[key] = value`` while the cache holds fewer than ``limit`` entries; ``value`` either way.
 
     A full cache keeps what it has (the patterns seen first, which are the common ones) and the
@@ -91,6 +94,8 @@ def _store(cache: dict[Any, Any], key: Any, value: Any, limit: int) -> Any:
     """
     if len(cache) < limit:
         cache[key] = value
+        if kept is not None:  # a result reused unchanged by every case with this pattern: its JSON made once
+            keep_json(kept)
     return value
 
 
@@ -191,8 +196,8 @@ class Explainer:
         if pattern is None:
             indexes = self.criterion_leaves[position]
             states = dict(zip(indexes, key[1]))
-            pattern = _store(cache, key, self._criterion_pattern(self.criteria[position], status, indexes, states),
-                             MAX_PATTERNS)
+            pattern = self._criterion_pattern(self.criteria[position], status, indexes, states)
+            _store(cache, key, pattern, MAX_PATTERNS, pattern.result)
         return pattern
 
     def _criterion_pattern(self, criterion: Criterion, status: Status, indexes: tuple[int, ...],
@@ -246,8 +251,9 @@ class Explainer:
         cache = self._determinations[position]
         entry = cache.get((key, relevant))
         if entry is None:
-            entry = _store(cache, (key, relevant), self._determination_pattern(
-                self.determinations[position], walk, patterns, leaf_truth), MAX_DETERMINATIONS)
+            entry = self._determination_pattern(self.determinations[position], walk, patterns, leaf_truth)
+            # Kept as it is for a case without duties or a start date for them (key[0]); else its duties are dated.
+            _store(cache, (key, relevant), entry, MAX_DETERMINATIONS, entry[0] if key[0] or not entry[1] else None)
         result, duties = entry
         if not duties or awareness is None:  # no duty, or no start date: nothing of the case's values in it
             return result

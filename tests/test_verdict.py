@@ -80,3 +80,16 @@ def test_a_model_copy_with_an_update_leaves_other_results_built_by_the_engine_al
     partial = Evidence.build(fact="age", condition="c", status="met", value_label="3")
     assert partial.model_fields_set == {"fact", "condition", "status", "value_label"}
     assert first.model_fields_set == set(Evidence.model_fields)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(fact_sets(dated=True))
+def test_the_decisions_json_is_pydantics_byte_for_byte(facts: dict[str, Any]) -> None:
+    """Decision.model_dump_json() assembles kept fragments: the bytes must be pydantic's own, twice over."""
+    from scr_eligibility.engine.decision import Decision
+
+    for decision in (evaluate(facts), evaluate(facts, editions=ALL_EDITIONS), evaluate(facts)):
+        assert decision.model_dump_json() == Decision.__pydantic_serializer__.to_json(decision).decode()
+    again = Decision.model_validate_json(decision.model_dump_json())
+    assert again.model_dump_json() == decision.model_dump_json()
+    assert decision.model_dump_json(indent=2) == Decision.__pydantic_serializer__.to_json(decision, indent=2).decode()
