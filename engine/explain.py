@@ -21,7 +21,7 @@ uncached builder, and the oracle property test compares the two byte for byte).
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from itertools import count
 from operator import itemgetter
@@ -125,6 +125,7 @@ class Explainer:
                                  for ix in self.named)
         self._criteria: list[dict[tuple[Any, ...], CriterionPattern]] = [{} for _ in self.criteria]
         self._fields: dict[tuple[str, Status], dict[str, Any]] = {}
+        self._residues: dict[int, _Residue] = {}  # id of a criterion's inlined tree (kept in ``trees``) -> its walk
         self._walks: list[dict[tuple[Status, ...], _Walk]] = [{} for _ in self.determinations]
         self._determinations: list[dict[tuple[Any, ...], tuple[DeterminationResult, tuple[Any, ...]]]] = [
             {} for _ in self.determinations]
@@ -331,30 +332,57 @@ class Explainer:
         Parts already settled drop out (a met part of an ``all``, a failed branch of an ``any``).
         Only on a cache miss: the words depend on the leaf truths alone, which the key holds.
         """
-        return _residue(condition, self, leaf_truth)[1]
+        walk = self._residues.get(id(condition))
+        if walk is None:
+            walk = self._residues[id(condition)] = _compile_residue(condition, self)
+        return walk(leaf_truth)[1]
 
 
-def _residue(condition: Condition, explainer: Explainer, leaf_truth: Mapping[int, bool]) -> tuple[bool | None, str | None]:
-    """(settled truth, words of what is open): one walk, each level settled from its children's results."""
+_Residue = Callable[[Mapping[int, bool]], tuple[bool | None, str | None]]
+
+
+def _compile_residue(condition: Condition, explainer: Explainer) -> _Residue:
+    """The residue walk of ``condition`` as nested functions: (settled truth, words of what is open).
+
+    Each level is settled from its children's results in one pass (a met part of an ``all`` or a
+    failed branch of an ``any`` drops out); compiled once per criterion, so no tree is inspected
+    and no leaf looked up by its key per case.
+    """
     if isinstance(condition, Leaf):
         index = explainer.leaf_number[condition.key]
-        truth = leaf_truth.get(index)
-        return truth, None if truth is not None else explainer.leaf_words[index]
+        words = explainer.leaf_words[index]  # the words of the edition's first leaf with this comparison
+
+        def leaf(leaf_truth: Mapping[int, bool]) -> tuple[bool | None, str | None]:
+            truth = leaf_truth.get(index)
+            return (None, words) if truth is None else (truth, None)
+        return leaf
     if isinstance(condition, Not):
-        truth, words = _residue(condition.item, explainer, leaf_truth)
-        return (None, f"not ({words})") if truth is None else (not truth, None)
-    items = [_residue(item, explainer, leaf_truth) for item in condition.items]  # type: ignore[union-attr]
+        inner = _compile_residue(condition.item, explainer)
+
+        def negation(leaf_truth: Mapping[int, bool]) -> tuple[bool | None, str | None]:
+            truth, words = inner(leaf_truth)
+            return (None, f"not ({words})") if truth is None else (not truth, None)
+        return negation
+    items = tuple(_compile_residue(item, explainer) for item in condition.items)  # type: ignore[union-attr]
     decisive = isinstance(condition, Any_)  # True settles an any; False settles an all
-    truths = [t for t, _ in items]
-    if decisive in truths:
-        return decisive, None
-    if all(t is not None for t in truths):
-        return not decisive, None
-    parts = list(dict.fromkeys(w for _, w in items if w))  # the same words once, even when two branches share them
-    if not parts:
-        return None, None
-    text = (" and " if isinstance(condition, All) else " or ").join(parts)
-    return None, f"({text})" if len(parts) > 1 and isinstance(condition, Any_) else text
+    joiner = " or " if decisive else " and "
+
+    def group(leaf_truth: Mapping[int, bool]) -> tuple[bool | None, str | None]:
+        results = [item(leaf_truth) for item in items]
+        open_ = False
+        for truth, _ in results:
+            if truth is decisive:
+                return decisive, None
+            if truth is None:
+                open_ = True
+        if not open_:
+            return not decisive, None
+        parts = list(dict.fromkeys(w for _, w in results if w))  # the same words once, even when branches share them
+        if not parts:
+            return None, None
+        text = joiner.join(parts)
+        return None, f"({text})" if len(parts) > 1 and decisive else text
+    return group
 
 
 def _presumptions(decided_by: tuple[str, ...],
