@@ -113,6 +113,11 @@ def _cell_editions(record: dict[str, Any]) -> str:
 
 
 def _cell_outcomes(record: dict[str, Any]) -> str:
+    from ..engine.audit.stored import is_event
+
+    if is_event(record):
+        outcome = f" ({record['outcome']})" if record.get("outcome") else ""
+        return f"event: {record.get('kind')}{outcome} on {record.get('on')}"
     outcomes = record.get("outcomes")
     if not isinstance(outcomes, dict):
         return ""
@@ -141,6 +146,7 @@ def show(file: str, since: _dt.date | None, until: _dt.date | None, edition: str
              case_reference(r) or "", _cell_editions(r), _cell_outcomes(r)]
             for seq, r in log.numbered_entries(record_filter(since, until, edition, outcome))]
     if rows:
+        # An event names the record it follows; its Outcomes cell says what was done and when.
         click.echo(tabulate(rows, headers=["Seq", "Made at (UTC)", "Record", "Case", "Editions", "Outcomes"],
                             tablefmt="simple"))
         click.echo("")
@@ -208,16 +214,16 @@ def export(file: str, output: str | None, redact: bool) -> None:
 def import_(file: str, source: IO[bytes]) -> None:
     """Append every record in SOURCE (JSON Lines, as `scr log export` writes; - for standard input) to the log FILE.
 
-    Each line must be a decision record; all are checked before any is written, and they are
+    Each line must be a decision record or an event; all are checked before any is written, and they are
     written in one transaction, so a bad line writes nothing. FILE is created if it does not
     exist. The records get new sequence numbers in FILE's chain.
     """
+    from ..engine.audit.events import parse_entry
     from ..engine.audit.ledger import Ledger
-    from ..engine.audit.records import parse_record
 
     log = Ledger(file)
-    # source=: errors name the file read, not the log.
-    count = log.import_jsonl(source.read(), validate=parse_record, source=str(getattr(source, "name", "SOURCE")))
+    # source=: errors name the file read, not the log. Events come with their records (an export carries both).
+    count = log.import_jsonl(source.read(), validate=parse_entry, source=str(getattr(source, "name", "SOURCE")))
     seq, _hash = log.head()
     click.echo(f"Imported {count} record{'' if count == 1 else 's'} into {file}; it now has {_entries(seq)}.")
 

@@ -83,6 +83,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                   "with its due date and rule."),
     "editions": (".editions:editions", "List the editions of the rules with their in-force dates, versions and "
                  "content hashes."),
+    "event": (".event:event_group", "Record events on logged decisions: notifications, the rapid review, the "
+              "partners' decision, corrections."),
     "log": (".log:log_group", "Check, list, export and import a decision log (the file `scr check --log FILE` "
             "writes)."),
     "replay": (".replay:replay", "Re-run every decision in SOURCE and say whether the same rules still give the "
