@@ -243,3 +243,9 @@ def keygen(key: str) -> None:
     click.echo(f"Private key: {key} (mode 0600: keep it where only the log's writers can read it)")
     click.echo(f"Public key:  {public_key_path(key)} (give it to auditors)")
     click.echo(f"Key id:      {made.key_id}")
+
+
+# The report reads events as well as decisions; it lives in its own module to keep this one small.
+from .log_report import report as _report  # noqa: E402 - registered after the group's own commands
+
+log_group.add_command(_report)
