@@ -81,7 +81,7 @@ def report(file: str, start: _dt.date, end: _dt.date, as_of: _dt.date | None, fm
 
         try:
             with open_private(html_file) as out:  # 0600: it names cases and the partners' rationales
-                out.write(render_html(built))
+                out.write(render_html(built, DUTY_HEADERS, duty_rows(built)))
         except OSError as exc:
             raise click.FileError(html_file, exc.strerror or str(exc)) from None
     click.echo(built.model_dump_json(indent=2) if fmt == "json" else render_text(built), nl=fmt == "json")

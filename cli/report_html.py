@@ -10,8 +10,6 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from .log_report import DUTY_HEADERS, duty_rows
-
 _TEMPLATES = Path(__file__).resolve().parent / "render" / "templates"
 
 #: The parts of a duty's bar, in order, with their colours (chosen to stay apart in greyscale print too).
@@ -79,9 +77,10 @@ def outcome_chart(report: Any) -> Markup:
     return Markup("".join(out))
 
 
-def render_html(report: Any) -> str:
+def render_html(report: Any, duty_headers: list[str], duty_rows: list[list[Any]]) -> str:
+    """The page; the duties' table has the same columns and cells as `scr log report` prints."""
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(_TEMPLATES), autoescape=True,
                                      undefined=jinja2.StrictUndefined)
     return environment.get_template("audit_report.html").render(
         report=report, duty_chart=duty_chart(report), outcome_chart=outcome_chart(report),
-        duty_headers=DUTY_HEADERS, duty_rows=duty_rows(report))
+        duty_headers=duty_headers, duty_rows=duty_rows)
