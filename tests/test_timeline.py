@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scr_eligibility.cli import main
 from scr_eligibility.engine import deadlines
@@ -70,6 +72,14 @@ def test_working_days_are_counted_as_the_deadlines_count_them() -> None:
         due = deadlines.add_working_days(start, n)
         assert working_days_between(start, due) == n
     assert working_days_between(start, _dt.date(2024, 12, 19)) == 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dates(_dt.date(1990, 1, 1), _dt.date(2090, 1, 1)), st.integers(-10, 4000))
+def test_working_days_by_arithmetic_match_counting_day_by_day(start: _dt.date, span: int) -> None:
+    end = start + _dt.timedelta(days=span)
+    by_day = sum(deadlines.is_working_day(start + _dt.timedelta(days=i)) for i in range(1, span + 1))
+    assert working_days_between(start, end) == by_day
 
 
 def test_on_time_late_and_outstanding_as_of_a_day(log: Path) -> None:
@@ -194,3 +204,37 @@ def test_report_html_is_self_contained_private_and_has_the_charts(log: Path, tmp
     # Nothing loaded from anywhere: no script, no link, no src= or url() pointing out.
     assert not re.search(r"<script|<link|\bsrc=|url\(|https?://(?!www\.w3\.org/2000/svg)", text)
     assert "@media print" in text
+
+
+def test_report_over_ten_thousand_generated_cases_with_events(tmp_path: Path) -> None:
+    """The report at scale (its time is measured by bench/report.py, not here): every case and event counted,
+    each duty's parts adding up to the cases owing it, every departure with its rationale."""
+    import sys
+
+    root = str(Path(__file__).resolve().parent.parent)
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    from bench.events_log import build_log
+
+    path = tmp_path / "big.db"
+    held = build_log(path, 10_000)
+    assert held["records"] >= 10_000 - held["refused"] and held["review_decision"] > 1000
+    page = tmp_path / "big.html"
+    result = CliRunner().invoke(main, ["log", "report", str(path), "--from", "1990-01-01", "--to", "2030-12-31",
+                                       "--as-of", "2025-06-01", "--format", "json", "--html", str(page)],
+                                catch_exceptions=False)
+    assert result.exit_code == 0
+    report = json.loads(result.output)
+    assert report["cases"] == 10_000 - held["refused"]
+    assert report["events"] == sum(n for kind, n in held.items() if kind not in ("records", "refused"))
+    assert report["corrections"] == held["correction"]
+    assert sum(o["cases"] for o in report["by_outcome"]) >= report["cases"]  # an overlap case counts per edition
+    for d in report["duties"]:
+        parts = (d["on_time"] + d["late"] + d["met_no_due_date"] + d["outstanding_overdue"]
+                 + d["outstanding_not_yet_due"] + d["outstanding_no_due_date"])
+        assert parts == d["owed"], d
+    panel = next(d for d in report["duties"] if d["duty"] == "notify_panel")
+    assert panel["on_time"] > panel["late"] > 0 and panel["median_working_days"] is not None
+    assert report["departures"] and all(d["rationale"] for d in report["departures"])
+    assert Ledger(path, read_only=True).verify().ok
+    assert page.stat().st_size > 0

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -31,7 +32,7 @@ from pydantic import BaseModel, ConfigDict
 from ...errors import ScrError
 from .. import deadlines
 from .owed import AFTER_DECISION, MEETS, OwedDuty, departs, fact_date, owed_duties, review_advice
-from .stored import case_reference, is_event
+from .stored import case_reference, is_event, objects_in
 
 Status = Literal["on_time", "late", "met", "outstanding", "may_be_owed"]
 
@@ -118,13 +119,27 @@ class Timeline(_Model):
 
 
 def working_days_between(start: _dt.date, end: _dt.date) -> int:
-    """The working days after ``start`` up to and including ``end`` (0 when ``end`` is not after ``start``)."""
-    count, day = 0, start
-    while day < end:
-        day += _dt.timedelta(days=1)
-        if deadlines.is_working_day(day):
-            count += 1
+    """The working days after ``start`` up to and including ``end`` (0 when ``end`` is not after ``start``).
+
+    Counted as :func:`..deadlines.add_working_days` counts (``working_days_between(s, add_working_days(s, n))
+    == n``), but by arithmetic: the weekdays in the span less the bank holidays on them, so that a duty
+    overdue for years (a report over old cases) costs no more than one due this week.
+    """
+    if end <= start:
+        return 0
+    deadlines.is_working_day(start)  # the calendar's years, checked (an InputError outside them)
+    deadlines.is_working_day(end)
+    days = (end - start).days
+    weeks, rest = divmod(days, 7)
+    count = weeks * 5 + sum(1 for i in range(1, rest + 1) if (start.weekday() + i) % 7 < 5)
+    for year in range(start.year, end.year + 1):
+        count -= sum(1 for day in _weekday_holidays(year) if start < day <= end)
     return count
+
+
+@lru_cache(maxsize=None)
+def _weekday_holidays(year: int) -> tuple[_dt.date, ...]:
+    return tuple(day for day in deadlines.bank_holidays(year) if day.weekday() < 5)
 
 
 def _day(value: Any) -> _dt.date | None:
@@ -157,8 +172,29 @@ def gather(entries: Iterable[tuple[int, dict[str, Any]]]) -> dict[str, _Case]:
         else:
             key = case_key(body)
             record_case[str(body.get("record_id"))] = key
-            cases.setdefault(key, _Case()).records.append(body)
+            cases.setdefault(key, _Case()).records.append(_slim(body))
     return cases
+
+
+_FACTS_USED = ("incident_date", "awareness_date", "notification_date")
+_DETERMINATION_PARTS = ("id", "outcome", "label", "possible", "duties")
+
+
+def _slim(record: dict[str, Any]) -> dict[str, Any]:
+    """The parts of a record a timeline reads. A record is mostly its criteria's words; a report over
+    thousands of cases keeps only this much of each (a tenth of the memory, and of the collector's work)."""
+    facts = record.get("facts")
+    decision = record.get("decision")
+    slim: dict[str, Any] = {k: record.get(k) for k in ("record_id", "case_reference", "made_at", "outcomes",
+                                                       "editions")}
+    slim["facts"] = {k: facts.get(k) for k in _FACTS_USED} if isinstance(facts, dict) else None
+    if isinstance(decision, dict):
+        slim["decision"] = {"case_reference": decision.get("case_reference"), "editions": [
+            {"edition": e.get("edition"), "version": e.get("version"),
+             "determinations": [{k: d.get(k) for k in _DETERMINATION_PARTS}
+                                for d in objects_in(e.get("determinations"))]}
+            for e in objects_in(decision.get("editions"))]}
+    return slim
 
 
 def _event_line(event: dict[str, Any], on: _dt.date) -> EventLine:
