@@ -224,7 +224,7 @@ def test_report_over_ten_thousand_generated_cases_with_events(tmp_path: Path) ->
                                        "--as-of", "2025-06-01", "--format", "json", "--html", str(page)],
                                 catch_exceptions=False)
     assert result.exit_code == 0
-    report = json.loads(result.output)
+    report = json.loads(result.stdout)  # standard error says where the page went
     assert report["cases"] == 10_000 - held["refused"]
     assert report["events"] == sum(n for kind, n in held.items() if kind not in ("records", "refused"))
     assert report["corrections"] == held["correction"]
