@@ -70,8 +70,8 @@ def looks_like_a_name(text: str) -> str | None:
     for word in _WORD.findall(text) + [""]:
         if _CAPITALISED.fullmatch(word) and word.lower() not in _BODY_WORDS:
             run.append(word)
-            if len(run) >= 2:
-                return " ".join(run)
+        elif len(run) >= 2:
+            return " ".join(run)  # the whole run ("Phoned Jane Doe"), so the message shows the name
         else:
             run = []
     return None
