@@ -218,12 +218,16 @@ def import_(file: str, source: IO[bytes]) -> None:
     written in one transaction, so a bad line writes nothing. FILE is created if it does not
     exist. The records get new sequence numbers in FILE's chain.
     """
-    from ..engine.audit.events import parse_entry
+    from ..engine.audit.events import import_validator
     from ..engine.audit.ledger import Ledger
+    from ..engine.audit.stored import is_event
 
     log = Ledger(file)
-    # source=: errors name the file read, not the log. Events come with their records (an export carries both).
-    count = log.import_jsonl(source.read(), validate=parse_entry, source=str(getattr(source, "name", "SOURCE")))
+    # An event must follow a record: one already in the log, or one on an earlier line (an export carries both).
+    known = {str(b.get("record_id")) for _, b in log.numbered_entries(lambda _seq, b: not is_event(b))}
+    # source=: errors name the file read, not the log.
+    count = log.import_jsonl(source.read(), validate=import_validator(known),
+                             source=str(getattr(source, "name", "SOURCE")), what="a decision record or an event")
     seq, _hash = log.head()
     click.echo(f"Imported {count} record{'' if count == 1 else 's'} into {file}; it now has {_entries(seq)}.")
 

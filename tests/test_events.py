@@ -239,6 +239,17 @@ def test_import_refuses_a_malformed_event(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "kind" in result.output and "Traceback" not in result.output
 
 
+def test_import_refuses_an_event_whose_record_is_not_there(log: Path, tmp_path: Path) -> None:
+    assert scr("event", "add", str(log), record_id(log, "EX-WT23"), "--kind", "notified_panel", "--on",
+               "2024-12-23").exit_code == 0
+    lines = tmp_path / "events-only.jsonl"
+    lines.write_text("".join(json.dumps(e) + "\n" for e in events(log)))
+    result = scr("log", "import", str(tmp_path / "new.db"), str(lines))
+    assert result.exit_code == 1 and "neither in the log nor earlier in the file" in result.output
+    assert not Ledger(tmp_path / "new.db").head()[0]
+    assert scr("log", "import", str(log), str(lines)).exit_code == 0  # its record is in this log
+
+
 def test_replay_ignores_events_and_shows_which_record_is_current(log: Path) -> None:
     case_file = log.parent / "again.yaml"
     shutil.copy(EXAMPLES / "wt2023-death-abuse-suspected.notify_panel.yaml", case_file)

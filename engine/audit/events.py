@@ -101,6 +101,28 @@ def parse_entry(data: Any, source: str = "entry") -> object:
     return parse_record(data, source)
 
 
+def import_validator(known: set[str]) -> Any:
+    """A ``validate(body, where)`` for :meth:`.ledger.Ledger.import_jsonl`: each line a valid record or event,
+    and each event on a record already in the log (``known``, its record ids) or on an earlier line."""
+
+    def validate(body: Any, where: str) -> object:
+        parsed = parse_entry(body, where)
+        if isinstance(parsed, Event):
+            if parsed.record_id not in known:
+                raise InputError("an event on a record that is neither in the log nor earlier in the file", [Problem(
+                    "record_id", parsed.record_id[:8], "the id of a decision record in the log or on an earlier line",
+                    "import the records with their events, as `scr log export` writes them")], where)
+            if parsed.replaced_by is not None and parsed.replaced_by not in known:
+                raise InputError("a correction naming a record that is neither in the log nor earlier in the file",
+                                 [Problem("replaced_by", parsed.replaced_by[:8], "the id of a decision record in the "
+                                          "log or on an earlier line")], where)
+        else:
+            known.add(str(body.get("record_id")))
+        return parsed
+
+    return validate
+
+
 def _kind_problems(kind: str, outcome: str | None, note: str | None, replaced_by: str | None) -> list[Problem]:
     problems: list[Problem] = []
     if kind == "review_decision":
@@ -268,5 +290,5 @@ def departed(record: dict[str, Any], event: dict[str, Any]) -> list[str]:
 
 
 __all__ = ["DUTY_KINDS", "EVENT_SCHEMA_VERSION", "KINDS", "REVIEW_OUTCOMES", "Event", "add_event", "departed",
-           "find_records", "make_event",
+           "find_records", "import_validator", "make_event",
            "parse_entry", "parse_event"]
