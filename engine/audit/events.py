@@ -154,13 +154,16 @@ def _date_problems(record: dict[str, Any], on: _dt.date, now: _dt.date) -> list[
     return problems
 
 
-def _duty_problems(record: dict[str, Any], kind: str, note: str | None, force: bool) -> list[Problem]:
+def owes_none(record: dict[str, Any], kind: str) -> bool:
+    """Whether ``kind`` is a duty event and the record owes (or may owe) none of the duties it meets."""
     meets = DUTY_KINDS.get(kind)
-    if meets is None:
+    return meets is not None and not [d for d in owed_duties(record) if d.duty in meets]
+
+
+def _duty_problems(record: dict[str, Any], kind: str, note: str | None, force: bool) -> list[Problem]:
+    if not owes_none(record, kind):
         return []
-    owed = [d for d in owed_duties(record) if d.duty in meets]
-    if owed:
-        return []
+    meets = DUTY_KINDS[kind]
     whose = "; ".join(f"{duty} (a duty of {by[:1].lower() + by[1:]})" for duty, by in _owners(meets))
     if not force:
         return [Problem("--kind", kind, f"an event for a duty this decision owes: {kind} meets {whose}, and the "
@@ -229,8 +232,7 @@ def make_event(record: dict[str, Any], kind: str, on: _dt.date, *, note: str | N
     return Event(
         event_id=uuid.uuid4().hex, record_id=record_id, case_reference=case_reference(record), kind=kind, on=on,
         note=note, outcome=outcome, replaced_by=str(replaced_by["record_id"]) if replaced_by else None,
-        forced=bool(force and kind in DUTY_KINDS and not [d for d in owed_duties(record)
-                                                          if d.duty in DUTY_KINDS[kind]]),
+        forced=force and owes_none(record, kind),
         made_at=when.strftime("%Y-%m-%dT%H:%M:%S.%fZ"), engine_version=__version__,
     ).model_dump(mode="json")
 
