@@ -302,3 +302,32 @@ def test_kill_9_during_event_add_leaves_a_log_that_verifies(log: Path, delay: fl
     assert len(events(log)) >= len(returned) >= 1
     assert scr("log", "verify", str(log)).exit_code == 0
     assert scr("event", "add", str(log), target, "--kind", "panel_response", "--on", "2025-01-02").exit_code == 0
+
+
+import datetime as _dt  # noqa: E402
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from scr_eligibility.engine.audit.events import make_event  # noqa: E402
+from scr_eligibility.errors import InputError  # noqa: E402
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(kind=st.one_of(st.sampled_from(sorted(KINDS)), st.text(max_size=20)),
+       on=st.one_of(st.dates(), st.dates(_dt.date(2024, 12, 18), _dt.date(2025, 12, 31))), note=st.one_of(st.none(), st.text(max_size=600)),
+       outcome=st.one_of(st.none(), st.sampled_from(["review", "no_review"]), st.text(max_size=10)),
+       force=st.booleans())
+def test_any_event_is_either_made_valid_or_refused_with_problems(example_log: Path, kind: str, on: Any,
+                                                                 note: str | None, outcome: str | None,
+                                                                 force: bool) -> None:
+    """Whatever is typed, an event is made (and then parses as a stored event) or refused naming each problem."""
+    record = next(b for _, b in Ledger(example_log, read_only=True).numbered_entries()
+                  if b.get("case_reference") == "EX-WT23")
+    try:
+        event = make_event(record, kind, on, note=note, outcome=outcome, force=force)
+    except InputError as error:
+        assert error.problems and all(p.location and p.expected for p in error.problems)
+        return
+    parse_event(event)
+    assert event["kind"] in KINDS and not note_problems(event["note"] or "")
