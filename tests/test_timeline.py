@@ -238,3 +238,19 @@ def test_report_over_ten_thousand_generated_cases_with_events(tmp_path: Path) ->
     assert report["departures"] and all(d["rationale"] for d in report["departures"])
     assert Ledger(path, read_only=True).verify().ok
     assert page.stat().st_size > 0
+
+
+def test_a_case_without_an_awareness_date_counts_by_the_day_its_record_was_made(log: Path, tmp_path: Path) -> None:
+    """A redacted log keeps no awareness date: the case falls in the period its record was made in, whatever
+    the day its events were entered (regression: an event's entry time stood in for its record's)."""
+    add(log, "EX-WT23", "notified_panel", "2024-12-23")
+    shared, copy = tmp_path / "shared.jsonl", tmp_path / "shared.db"
+    assert scr("log", "export", str(log), "--redact", "-o", str(shared)).exit_code == 0
+    lines = [json.loads(line) for line in shared.read_text().splitlines()]
+    for body in lines:  # the records made in 2025, the event entered in 2026
+        body["made_at"] = "2026-02-01T10:00:00Z" if is_event(body) else "2025-02-01T10:00:00Z"
+    shared.write_text("".join(json.dumps(b) + "\n" for b in lines))
+    assert scr("log", "import", str(copy), str(shared)).exit_code == 0
+    report = report_json(copy, "--from", "2025-01-01", "--to", "2025-12-31", "--as-of", "2026-03-01")
+    assert report["cases"] == 15 and report["events"] == 1
+    assert report_json(copy, "--from", "2026-01-01", "--to", "2026-12-31")["cases"] == 0

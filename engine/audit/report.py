@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from .stored import is_event
 from .timeline import CaseTimeline, case_timeline, gather
 
 
@@ -108,7 +109,7 @@ def build_report(entries: Iterable[tuple[int, dict[str, Any]]], start: _dt.date,
 
     def noting(items: Iterable[tuple[int, dict[str, Any]]]) -> Iterable[tuple[int, dict[str, Any]]]:
         for seq, body in items:
-            if isinstance(body.get("made_at"), str):
+            if isinstance(body.get("made_at"), str) and not is_event(body):  # an event names its record's id too
                 made[str(body.get("record_id"))] = body["made_at"]
             yield seq, body
 
