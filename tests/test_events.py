@@ -331,3 +331,12 @@ def test_any_event_is_either_made_valid_or_refused_with_problems(example_log: Pa
         return
     parse_event(event)
     assert event["kind"] in KINDS and not note_problems(event["note"] or "")
+
+
+def test_an_event_on_a_signed_log_is_signed_too(log: Path, tmp_path: Path) -> None:
+    key = tmp_path / "writer.key"
+    assert scr("log", "keygen", str(key)).exit_code == 0
+    assert scr("event", "add", str(log), record_id(log, "EX-WT23"), "--kind", "notified_panel", "--on", "2024-12-23",
+               "--sign-key", str(key)).exit_code == 0
+    result = scr("log", "verify", str(log), "--public-key", f"{key}.pub")
+    assert result.exit_code == 0 and "the head (entry" in result.output and "is signed" in result.output
