@@ -55,7 +55,7 @@ from ..facts import (
 from ..rules import ruleset_for
 from .decision import Decision
 from .evaluation import evaluate
-from .selection import select_editions
+from .selection import nation_matters, select_editions
 
 AnswerKind = Literal["choice", "yes_no", "number", "date"]
 
@@ -167,7 +167,12 @@ def decisive_questions(
     dated = [probe.date_question(name) for name in _edition_dates(case, as_of, named) if name not in skipped]
     questions = [q for q in dated if q is not None]
 
-    candidates = [name for name in _candidates(base) if getattr(case, name) is None and name not in skipped]
+    if named is None and nation_matters(case) and "deciding_nation" not in skipped:
+        # The deciding nation chooses whose rules apply, as the dates choose the editions: asked first (after
+        # the dates) when the case reaches outside England.
+        questions += [q for q in (probe.question("deciding_nation"),) if q is not None]
+    candidates = [name for name in _candidates(base)
+                  if getattr(case, name) is None and name not in skipped and name != "deciding_nation"]
     found = [q for q in (probe.question(name) for name in candidates) if q is not None]
     if not found and any(not d.decided for e in base.editions for d in e.determinations):
         found = probe.joint_questions(frozenset(candidates))
@@ -436,6 +441,7 @@ class _Prober:
                         changed_criteria.setdefault(edition.ref, {})[criterion.id] = None
                 for determination in edition.determinations:
                     key = (edition.ref, determination.id)
+                    self.titles.setdefault(key, determination.title)  # another nation's, brought in by the answer
                     if key in base_open and determination.decided:
                         settled_here += 1
                     if determination.decided and self.base_signature.get(key, ("",))[0] != determination.outcome:

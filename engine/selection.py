@@ -82,6 +82,17 @@ def nations_of(facts: Facts) -> tuple[str, ...]:
     return (deciding, *dict.fromkeys(crossed))
 
 
+def nation_matters(facts: Facts) -> bool:
+    """Whether the deciding body's nation, not yet given, could change the answer: the case reaches outside England.
+
+    Then whose rules apply (and whether s16C(1)(b) "outside England" is an English authority's) turns on it.
+    """
+    if facts.deciding_nation is not None:
+        return False
+    outside = {"outside_england", "outside_uk", *(k for k in _PLACE_NATION if k.startswith("in_"))}
+    return bool(_crossings(facts)) or any(getattr(facts, name) in outside for name in _WHY_CROSSES)
+
+
 def _crossings(facts: Facts) -> list[tuple[str, str]]:
     """(fact, nation) for each fact that places the case in another nation of the United Kingdom."""
     out = []
