@@ -231,3 +231,28 @@ def test_a_child_looked_after_by_an_hsc_trust_cannot_be_answered_never_looked_af
     assert problem.location == "child_or_sibling_looked_after" and "looked_after is yes" in problem.expected
     parse_facts({"looked_after": True, "responsible_authority": "another_authority_in_england",
                  "child_or_sibling_looked_after": False})  # an English authority's child: not Article 25
+
+
+def test_the_web_form_asks_the_nation_and_decides_a_cross_border_case_under_both_nations() -> None:
+    import warnings
+
+    with warnings.catch_warnings():  # Starlette's TestClient warning, as in test_web
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+    from scr_eligibility.cli import web
+
+    client = TestClient(web.create_app())
+    page = client.get("/").text
+    assert 'name="deciding_nation"' in page and "In which nation is the deciding body?" in page
+    answers = {"age": "8", "outcome": "died", "abuse_or_neglect": "known", "incident_date": "2022-03-01",
+               "awareness_date": "2022-03-02", "deciding_nation": "england", "location": "in_wales",
+               "normally_resident": "yes", "csrf": str(client.cookies["scr_csrf"])}
+    result = client.post("/decide", data=answers)
+    assert result.status_code == 200, result.text[:500]
+    assert "Working Together 2018" in result.text and "Child Practice Reviews (Wales)" in result.text
+    # The note naming the Welsh board travels with the decision (its JSON); the pages that show notes are the
+    # renderers' (What to do now).
+    from scr_eligibility.cli.render import render_json
+
+    decision = evaluate({**BASE, "deciding_nation": "england", "location": "in_wales", "normally_resident": True})
+    assert '"tell-the-welsh-board"' in render_json(decision)
