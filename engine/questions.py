@@ -55,7 +55,7 @@ from ..facts import (
 from ..rules import ruleset_for
 from .decision import Decision
 from .evaluation import evaluate
-from .selection import nation_matters, select_editions
+from .selection import select_editions
 
 AnswerKind = Literal["choice", "yes_no", "number", "date"]
 
@@ -167,9 +167,9 @@ def decisive_questions(
     dated = [probe.date_question(name) for name in _edition_dates(case, as_of, named) if name not in skipped]
     questions = [q for q in dated if q is not None]
 
-    if named is None and nation_matters(case) and "deciding_nation" not in skipped:
-        # The deciding nation chooses whose rules apply, as the dates choose the editions: asked first (after
-        # the dates) when the case reaches outside England.
+    if named is None and case.deciding_nation is None and "deciding_nation" not in skipped:
+        # The deciding nation chooses whose rules apply, as the dates choose the editions: asked next after the
+        # dates, when an answer changes something (another nation's body has other rules: it always does).
         questions += [q for q in (probe.question("deciding_nation"),) if q is not None]
     candidates = [name for name in _candidates(base)
                   if getattr(case, name) is None and name not in skipped and name != "deciding_nation"]

@@ -63,13 +63,12 @@ def select_editions(
 
 
 #: The nation a place or an authority is in (places are relative to the deciding body: in_area is its nation).
-_PLACE_NATION = {"in_wales": "wales", "in_scotland": "scotland", "in_northern_ireland": "northern_ireland",
-                 "an_authority_in_wales": "wales", "an_authority_in_scotland": "scotland",
-                 "an_authority_in_northern_ireland": "northern_ireland"}
+_PLACE_NATION = {"in_wales": "wales", "in_scotland": "scotland", "in_northern_ireland": "northern_ireland"}
 _NATION_NAMES = {"england": "England", "wales": "Wales", "scotland": "Scotland", "northern_ireland": "Northern Ireland"}
+#: The facts that place a case in a nation. Which authority looked after the child (responsible_authority) is
+#: not one: no nation's criteria turn on it, so it would bring in editions that cannot answer.
 _WHY_CROSSES = {"location": "the death or harm happened there", "death_location": "the child died there",
-                "normally_resident_in": "the child normally lived there",
-                "responsible_authority": "an authority there looked after or supported the child"}
+                "normally_resident_in": "the child normally lived there"}
 
 
 def nations_of(facts: Facts) -> tuple[str, ...]:
@@ -80,17 +79,6 @@ def nations_of(facts: Facts) -> tuple[str, ...]:
     deciding = facts.deciding_nation or "england"
     crossed = [nation for _, nation in _crossings(facts) if nation != deciding]
     return (deciding, *dict.fromkeys(crossed))
-
-
-def nation_matters(facts: Facts) -> bool:
-    """Whether the deciding body's nation, not yet given, could change the answer: the case reaches outside England.
-
-    Then whose rules apply (and whether s16C(1)(b) "outside England" is an English authority's) turns on it.
-    """
-    if facts.deciding_nation is not None:
-        return False
-    outside = {"outside_england", "outside_uk", *(k for k in _PLACE_NATION if k.startswith("in_"))}
-    return bool(_crossings(facts)) or any(getattr(facts, name) in outside for name in _WHY_CROSSES)
 
 
 def _crossings(facts: Facts) -> list[tuple[str, str]]:

@@ -73,7 +73,8 @@ def test_a_case_that_crosses_a_border_has_both_nations_editions_and_says_why() -
     ({"deciding_nation": "scotland"}, ("scotland",)),
     ({"death_location": "in_northern_ireland", "location": "in_area"}, ("england", "northern_ireland")),
     ({"normally_resident_in": "in_scotland", "normally_resident": False}, ("england", "scotland")),
-    ({"looked_after": True, "responsible_authority": "an_authority_in_wales"}, ("england", "wales")),
+    # Which authority looked after the child places no case: no nation's criteria turn on it.
+    ({"looked_after": True, "responsible_authority": "an_authority_in_wales"}, ("england",)),
     # England is never added for a body elsewhere: England's editions read places from an English authority.
     ({"deciding_nation": "wales", "normally_resident_in": "elsewhere_in_england"}, ("wales",)),
     ({"location": "outside_england"}, ("england",)),  # outside England, nation not known: no other nation's rules
@@ -216,11 +217,15 @@ def test_scr_deadlines_lists_a_nations_duties_on_its_calendar() -> None:
     assert "GB subdivision SCT (Scotland bank holidays)" in output and "scotland-lr2021@1" in output
 
 
-def test_the_interview_asks_the_nation_first_when_the_case_reaches_outside_england() -> None:
+def test_the_interview_asks_the_nation_after_the_dates_and_not_when_given_or_skipped() -> None:
     crossing = {**BASE, "location": "in_wales", "normally_resident": True}
-    assert decisive_questions(crossing)[0].fact == "deciding_nation"
-    assert "deciding_nation" not in [q.fact for q in decisive_questions({**BASE, "location": "in_area"})]
+    first = decisive_questions(crossing)[0]
+    assert first.fact == "deciding_nation"
+    assert "Case management review (Northern Ireland)" in first.why  # another nation's answer it brings in
+    assert decisive_questions({"outcome": "died"})[0].fact == "awareness_date"  # the dates come first
+    assert "deciding_nation" not in [q.fact for q in decisive_questions({**crossing, "deciding_nation": "wales"})]
     assert "deciding_nation" not in [q.fact for q in decisive_questions(crossing, skip=["deciding_nation"])]
+    assert "deciding_nation" not in [q.fact for q in decisive_questions(crossing, editions=["wt2018"])]
 
 
 def test_a_child_looked_after_by_an_hsc_trust_cannot_be_answered_never_looked_after() -> None:

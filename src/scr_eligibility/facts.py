@@ -161,8 +161,9 @@ class Facts(BaseModel):
         "its area') and 'this authority' are relative to it.")
     deciding_nation: Nation | None = _fact(
         "The case", "In which nation is the deciding body?",
-        "England, Wales, Scotland or Northern Ireland: each has its own review rules. When it is unknown the "
-        "rules of England are applied, and the decision says so.")
+        "England, Wales, Scotland or Northern Ireland: each has its own review rules, and that nation's apply. "
+        "When it is unknown the rules of England are applied (the decision says so when the case reaches another "
+        "nation, whose rules then apply too).")
     incident_date: _dt.date | None = _fact(
         "The case", "Date of the incident", "The date the child died or was seriously harmed (YYYY-MM-DD or DD/MM/YYYY).")
     awareness_date: _dt.date | None = _fact(
