@@ -55,7 +55,7 @@ from ..facts import (
 from ..rules import ruleset_for
 from .decision import Decision
 from .evaluation import evaluate
-from .selection import select_editions
+from .selection import NATION_FACTS, select_editions
 
 AnswerKind = Literal["choice", "yes_no", "number", "date"]
 
@@ -173,6 +173,9 @@ def decisive_questions(
         questions += [q for q in (probe.question("deciding_nation"),) if q is not None]
     candidates = [name for name in _candidates(base)
                   if getattr(case, name) is None and name not in skipped and name != "deciding_nation"]
+    if named is None:  # a place in another nation brings in its editions, which may read nothing yet known
+        candidates += [name for name in NATION_FACTS
+                       if getattr(case, name) is None and name not in skipped and name not in candidates]
     found = [q for q in (probe.question(name) for name in candidates) if q is not None]
     if not found and any(not d.decided for e in base.editions for d in e.determinations):
         found = probe.joint_questions(frozenset(candidates))

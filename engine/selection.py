@@ -71,6 +71,10 @@ _WHY_CROSSES = {"location": "the death or harm happened there", "death_location"
                 "normally_resident_in": "the child normally lived there"}
 
 
+#: The facts whose answers can bring in another nation's editions (the interview asks them for that too).
+NATION_FACTS: tuple[str, ...] = tuple(_WHY_CROSSES)
+
+
 def nations_of(facts: Facts) -> tuple[str, ...]:
     """The nations whose rules apply: the deciding body's (England when unknown) first, then those crossed into.
 
