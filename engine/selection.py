@@ -14,7 +14,7 @@ import datetime as _dt
 from collections.abc import Iterable
 from typing import Any
 
-from ..criteria.catalogue import current_editions, editions_in_force, get_edition
+from ..criteria.catalogue import current_editions, editions_in_force, get_edition, latest_editions
 from ..criteria.model import Edition
 from ..dates import DATE_FORMATS, parse_date, today
 from ..errors import EditionNotFound, InputError, Problem
@@ -58,7 +58,7 @@ def select_editions(
     chosen = tuple(e for nation in nations for e in editions_in_force(day, (nation,)))
     if not chosen:
         raise EditionNotFound("no edition of the rules was in force on that date", [Problem(
-            "date", day.isoformat(), "a date from 1 April 2006 (the earliest edition this tool holds)")])
+            "date", day.isoformat(), _earliest_words(nations[0]))])
     return chosen, why + _nations_note(facts, nations, day), day
 
 
@@ -93,6 +93,14 @@ def _crossings(facts: Facts) -> list[tuple[str, str]]:
         if nation is not None:
             out.append((name, nation))
     return out
+
+
+def _earliest_words(nation: str) -> str:
+    if nation == "england":
+        return "a date from 1 April 2006 (the earliest edition this tool holds)"
+    first = min(e.content.in_force.from_ for e in latest_editions() if e.content.nation == nation)
+    return (f"a date from {first.day} {first:%B %Y} "
+            f"(the earliest edition of {_NATION_NAMES[nation]}'s rules this tool holds)")
 
 
 def _nations_note(facts: Facts, nations: tuple[str, ...], day: _dt.date | None) -> str:

@@ -68,6 +68,16 @@ def test_a_case_that_crosses_a_border_has_both_nations_editions_and_says_why() -
         "and the rules of Wales (the death or harm happened there)")
 
 
+def test_a_date_before_a_nations_first_edition_is_refused_naming_that_nations_first_date() -> None:
+    from scr_eligibility.errors import EditionNotFound
+
+    with pytest.raises(EditionNotFound) as caught:
+        evaluate({**BASE, "deciding_nation": "wales", "location": "in_area", "incident_date": "2015-06-01",
+                  "awareness_date": "2015-06-02"})
+    assert caught.value.problems[0].expected == (
+        "a date from 6 April 2016 (the earliest edition of Wales's rules this tool holds)")
+
+
 @pytest.mark.parametrize("facts, nations", [
     ({}, ("england",)),
     ({"deciding_nation": "scotland"}, ("scotland",)),
