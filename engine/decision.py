@@ -41,7 +41,11 @@ class _Model(BaseModel):
                 name: field.get_default(call_default_factory=True)
                 for name, field in cls.model_fields.items() if not field.is_required()}
         obj = cls.__new__(cls)
-        _set(obj, "__dict__", {**defaults, **values} if len(values) < len(cls.model_fields) else values)
+        # The values first, in the caller's (field) order, then the defaults of fields not given: the JSON keys
+        # follow this order, so a field added at the end of a model (and left out of the JSON when empty) does not
+        # move the keys of a decision made without it.
+        _set(obj, "__dict__", values | {k: v for k, v in defaults.items() if k not in values}
+             if len(values) < len(cls.model_fields) else values)
         _set(obj, "__pydantic_fields_set__", set(values))
         _set(obj, "__pydantic_extra__", None)
         _set(obj, "__pydantic_private__", None)
@@ -88,6 +92,28 @@ class DutyResult(_Model):
     due: _dt.date | None = Field(None, description="The due date, when the start date is a known fact.")
     skipped: tuple[str, ...] = Field((), description="Bank holidays and weekends the count stepped over.")
     note: str | None = None
+    # Left out of the JSON when empty: a duty whose clock runs from the awareness date dumps as it always did.
+    started: DutyStart | None = Field(None, exclude_if=lambda v: v is None, description=(
+        "The date that started the clock, when it is not plainly the awareness date (the day abuse or neglect "
+        "was first known or suspected, or the notification)."))
+
+
+class DutyStart(_Model):
+    """The date that started a duty's clock, when the rule alone does not say which (see :func:`duties.duty_result`)."""
+
+    fact: str = Field(description="The fact whose date started the clock.")
+    date: _dt.date
+    words: str = Field(description="Which date started the clock and why, in words.")
+
+
+class NextStepResult(_Model):
+    """What the deciding body should do about a duty another body owes: make sure that body knows."""
+
+    id: str
+    action: str
+    by: str
+    source: str
+    note: str | None = None
 
 
 class PossibleOutcome(_Model):
@@ -125,6 +151,12 @@ class DeterminationResult(_Model):
     duties: tuple[DutyResult, ...] = ()
     caveats: tuple[str, ...] = Field(
         (), description="What the outcome rests on that is presumed rather than known (e.g. M2's presumption).")
+    # Left out of the JSON when empty, so an outcome without them dumps as it did before they existed.
+    owed_by: str | None = Field(None, exclude_if=lambda v: v is None, description=(
+        "Who owes the duty, when the outcome puts it on another body than the deciding one (never a bare 'no "
+        "duty')."))
+    next_steps: tuple[NextStepResult, ...] = Field((), exclude_if=lambda v: not v, description=(
+        "What the deciding body should do about a duty another body owes, each with its source."))
 
     @property
     def decided(self) -> bool:

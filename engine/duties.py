@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Iterable
 
-from ..criteria.model import Duty, Edition
+from typing import Any
+
+from ..criteria.model import Duty, Edition, OutcomeDef
 from . import deadlines
-from .decision import DutyResult
+from .decision import DutyResult, NextStepResult
 
 
 def duty_result(duty: Duty, awareness_date: _dt.date | None) -> DutyResult:
@@ -22,6 +24,18 @@ def duty_result(duty: Duty, awareness_date: _dt.date | None) -> DutyResult:
     return DutyResult.build(
         id=duty.id, action=duty.action, by=duty.by, basis=duty.basis, source=duty.source,
         deadline=deadlines.describe(rule) if rule is not None else None, due=due, skipped=skipped, note=duty.note)
+
+
+def owner_fields(outcome: OutcomeDef) -> dict[str, Any]:
+    """Who owes the duty and the deciding body's next steps, when ``outcome`` puts the duty on another body.
+
+    Empty for every other outcome, so that its result is built (and dumps) as before these existed.
+    """
+    if outcome.owed_by is None and not outcome.next_steps:
+        return {}
+    return {"owed_by": outcome.owed_by, "next_steps": tuple(
+        NextStepResult.build(id=s.id, action=s.action, by=s.by, source=s.source, note=s.note)
+        for s in outcome.next_steps)}
 
 
 def schedule(aware_on: _dt.date, editions: Iterable[Edition]) -> list[tuple[Edition, str, DutyResult]]:

@@ -29,7 +29,7 @@ from .decision import (
     PossibleOutcome,
     Status,
 )
-from .duties import duty_result
+from .duties import duty_result, owner_fields
 from .readings import check_options, evaluate_under
 from .selection import select_editions
 
@@ -262,7 +262,8 @@ def _determine(plan: _Plan, determination: Determination, statuses: dict[str, St
         return DeterminationResult.build(
             id=determination.id, title=determination.title, outcome=outcome.id, label=outcome.label,
             who_decides=determination.who_decides, decided_by=decided_by, possible=(), deciding_facts=presumed,
-            duties=tuple(duty_result(d, facts.awareness_date) for d in outcome.duties), caveats=caveats)
+            duties=tuple(duty_result(d, facts.awareness_date) for d in outcome.duties), caveats=caveats,
+            **owner_fields(outcome))
     options = []
     for position, (outcome, unknown) in enumerate(possible):
         lead = "" if position == 0 else "otherwise, "

@@ -1,0 +1,122 @@
+"""Whose duty it is (issue 12.2): a duty names its real owner, and another body's duty is a next step, not "no duty".
+
+Each test quotes the law it holds the engine to.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from scr_eligibility import evaluate
+from scr_eligibility.criteria.catalogue import get_edition
+
+BASE: dict[str, Any] = {"age": 3, "outcome": "died", "abuse_or_neglect": "suspected",
+                        "incident_date": "2024-02-28", "awareness_date": "2024-03-01"}
+
+
+def _determinations(edition: str, **facts: Any) -> dict[str, Any]:
+    decision = evaluate({**BASE, **facts}, editions=[edition])
+    return {d.id: d for d in decision.editions[0].determinations}
+
+
+@pytest.mark.parametrize("edition", ["wt2018", "wt2023"])
+def test_a_death_elsewhere_in_england_names_the_authority_that_must_notify(edition: str) -> None:
+    """s16C(1)(a): "the local authority must notify ... if (a) the child dies or is seriously harmed in the local
+    authority's area"; the Panel: "responsibility to notify rests with the local authority of where the serious
+    incident took place". Not a bare "no duty": the decision says whose duty it is and what this authority does."""
+    panel = _determinations(edition, location="elsewhere_in_england")["panel_notification"]
+    assert panel.outcome == "for_the_authority_where_it_happened"
+    assert "where the child died or was seriously harmed" in (panel.owed_by or "")
+    assert not panel.duties
+    step, = panel.next_steps
+    assert step.action.startswith("Make sure the local authority for the area where the child died")
+    assert "s16C(1)(a)" in step.source and "responsibility to notify rests with" in step.source
+    assert step.by.startswith("This local authority")
+
+
+@pytest.mark.parametrize("edition", ["wt2018", "wt2023"])
+def test_harm_outside_england_of_a_child_living_elsewhere_in_england_is_that_authoritys(edition: str) -> None:
+    """s16C(1)(b): "while normally resident in the local authority's area, the child dies or is seriously harmed
+    outside England": the authority where the child normally lived owes it, and this one should tell it."""
+    panel = _determinations(edition, location="in_scotland", normally_resident=False,
+                            normally_resident_in="elsewhere_in_england")["panel_notification"]
+    assert panel.outcome == "for_the_authority_where_the_child_lived"
+    assert "s16C(1)(b)" in (panel.owed_by or "")
+    assert [s.id for s in panel.next_steps] == ["tell_the_authority_where_the_child_lived"]
+
+
+@pytest.mark.parametrize("edition", ["wt2018", "wt2023"])
+def test_a_child_harmed_elsewhere_who_dies_here_is_this_authoritys_too(edition: str) -> None:
+    """s16C(1)(a) "dies or is seriously harmed in the local authority's area": a baby shaken in one area who dies in
+    a hospital in another is for both authorities; the deciding one notifies, and a note says the other must too."""
+    decision = evaluate({**BASE, "location": "elsewhere_in_england", "death_location": "in_area"}, editions=[edition])
+    result = decision.editions[0]
+    assert result.primary.outcome == "notify_panel"
+    assert "both-authorities-notify" in [n.id for n in result.notes]
+    harmed_here = evaluate({**BASE, "location": "in_area", "death_location": "elsewhere_in_england"},
+                           editions=[edition]).editions[0]
+    assert harmed_here.primary.outcome == "notify_panel"
+    assert "both-authorities-notify" in [n.id for n in harmed_here.notes]
+
+
+@pytest.mark.parametrize("edition", ["wt2018", "wt2023"])
+def test_the_looked_after_child_death_notification_is_the_looking_after_authoritys(edition: str) -> None:
+    """Children Act 1989 Sch 2 para 20(1): "If a child who is being looked after by a local authority dies, the
+    authority— (a) shall notify the Secretary of State": a statute, and the duty of the authority that looked after
+    the child, which may not be the deciding one."""
+    other = _determinations(edition, location="in_area", looked_after=True,
+                            responsible_authority="another_authority_in_england")["looked_after_death_notification"]
+    assert other.outcome == "for_the_authority_that_looked_after_the_child"
+    assert not other.duties and "looked after the child" in (other.owed_by or "")
+    step, = other.next_steps
+    assert "Sch 2 para 20(1)" in step.source
+    this = _determinations(edition, location="in_area", looked_after=True,
+                           responsible_authority="this_authority")["looked_after_death_notification"]
+    assert this.outcome == "notify_secretary_of_state_and_ofsted"
+    duty, = this.duties
+    assert duty.basis == "statute" and duty.source.startswith("Children Act 1989 Sch 2 para 20(1)(a)")
+
+
+@pytest.mark.parametrize("edition", ["wt2018", "wt2023"])
+def test_an_unstated_looking_after_authority_is_presumed_this_one_and_said_so(edition: str) -> None:
+    """Unknown is a value: without responsible_authority the deciding authority is presumed to be the one that looked
+    after the child (para 20(1) "the authority"), the decision says the outcome rests on that presumption, and
+    names the fact that would change it."""
+    notification = _determinations(edition, location="in_area", looked_after=True)["looked_after_death_notification"]
+    assert notification.outcome == "notify_secretary_of_state_and_ofsted"
+    assert "responsible_authority" in notification.deciding_facts
+    assert any("presumption" in c and "responsible_authority" in c for c in notification.caveats)
+
+
+def test_a_care_leavers_death_is_notified_by_the_authority_responsible_for_the_care_leaver() -> None:
+    """Working Together 2023 ch5: the local authority should notify the Secretary of State and Ofsted of the death of
+    a care leaver up to and including age 24: the authority responsible for the care leaver, not the deciding one."""
+    facts = {"age": 20, "outcome": "died", "abuse_or_neglect": "not_known_or_suspected", "location": "in_area",
+             "care_leaver": True, "looked_after": False, "awareness_date": "2024-06-04",
+             "responsible_authority": "another_authority_in_england"}
+    result = evaluate(facts, editions=["wt2023"]).editions[0]
+    care = next(d for d in result.determinations if d.id == "care_leaver_death_notification")
+    assert care.outcome == "for_the_authority_responsible_for_the_care_leaver"
+    assert [s.id for s in care.next_steps] == ["tell_the_authority_responsible_for_the_care_leaver"]
+
+
+def test_the_owner_and_next_steps_are_data_in_the_json_and_absent_where_unused() -> None:
+    """The decision carries whose duty it is and the next steps as data (for renderers and callers); a determination
+    that has neither dumps as it did before they existed (no null owed_by, no empty next_steps)."""
+    data = json.loads(evaluate({**BASE, "location": "elsewhere_in_england"}, editions=["wt2023"]).model_dump_json())
+    panel = data["editions"][0]["determinations"][0]
+    assert panel["owed_by"] and panel["next_steps"][0]["id"] == "tell_the_authority_where_it_happened"
+    plain = json.loads(evaluate({**BASE, "location": "in_area"}, editions=["wt2023"]).model_dump_json())
+    for determination in plain["editions"][0]["determinations"]:
+        assert "owed_by" not in determination and "next_steps" not in determination
+
+
+def test_version_2_is_kept_unchanged_for_the_records_made_under_it() -> None:
+    """Decisions were recorded under wt2018@2 and wt2023@2: they replay under those versions, which still give "no
+    duty" for a death elsewhere in England; the new answer is version 3's."""
+    for edition in ("wt2018@2", "wt2023@2"):
+        result = evaluate({**BASE, "location": "elsewhere_in_england"}, editions=[get_edition(edition)]).editions[0]
+        assert result.primary.outcome == "no_duty" and result.primary.owed_by is None
