@@ -262,7 +262,7 @@ def _determine(plan: _Plan, determination: Determination, statuses: dict[str, St
         return DeterminationResult.build(
             id=determination.id, title=determination.title, outcome=outcome.id, label=outcome.label,
             who_decides=determination.who_decides, decided_by=decided_by, possible=(), deciding_facts=presumed,
-            duties=tuple(duty_result(d, facts.awareness_date) for d in outcome.duties), caveats=caveats,
+            duties=tuple(duty_result(d, facts) for d in outcome.duties), caveats=caveats,
             **owner_fields(outcome))
     options = []
     for position, (outcome, unknown) in enumerate(possible):

@@ -120,3 +120,62 @@ def test_version_2_is_kept_unchanged_for_the_records_made_under_it() -> None:
     for edition in ("wt2018@2", "wt2023@2"):
         result = evaluate({**BASE, "location": "elsewhere_in_england"}, editions=[get_edition(edition)]).editions[0]
         assert result.primary.outcome == "no_duty" and result.primary.owed_by is None
+
+
+# ----------------------------------------------------------------------------- from when (issue 12.3)
+
+POST_MORTEM = {"age": 0, "outcome": "died", "abuse_or_neglect": "suspected", "location": "in_area",
+               "incident_date": "2024-02-01", "awareness_date": "2024-02-01",
+               "abuse_or_neglect_awareness_date": "2024-03-04"}
+
+
+@pytest.mark.parametrize("edition", ["wt2018", "wt2023"])
+def test_the_panel_and_rapid_review_clocks_run_from_when_abuse_or_neglect_was_known_or_suspected(edition: str) -> None:
+    """s16C(1): "Where a local authority in England knows or suspects that a child has been abused or neglected, the
+    local authority must notify": the duty, and so its five working days (and the rapid review's fifteen), start
+    when abuse or neglect is first known or suspected, here a post-mortem finding weeks after the death."""
+    result = evaluate(POST_MORTEM, editions=[edition]).editions[0]
+    duties = {u.id: u for d in result.determinations for u in d.duties}
+    assert str(duties["notify_panel"].due) == "2024-03-11"  # Mon 4 March + 5 working days, not 8 February
+    assert str(duties["report_to_safeguarding_partners"].due) == "2024-03-11"
+    assert str(duties["rapid_review"].due) == "2024-03-25"
+    for duty in ("notify_panel", "rapid_review"):
+        started = duties[duty].started
+        assert started is not None and started.fact == "abuse_or_neglect_awareness_date"
+        assert "first knew or suspected abuse or neglect (2024-03-04" in started.words
+        assert "knew or suspected that the child had been abused or neglected" in (duties[duty].deadline or "")
+
+
+def test_without_a_later_date_the_clock_runs_from_the_awareness_date_and_says_so() -> None:
+    """Abuse or neglect known or suspected from the start: "within five working days of becoming aware"; the decision
+    says the awareness date started the clock."""
+    facts = {k: v for k, v in POST_MORTEM.items() if k != "abuse_or_neglect_awareness_date"}
+    notify = evaluate(facts, editions=["wt2023"]).editions[0].determinations[0].duties[0]
+    assert str(notify.due) == "2024-02-08"
+    assert notify.started is not None and notify.started.fact == "awareness_date"
+    assert "known or suspected from then" in notify.started.words
+
+
+def test_the_lscb_month_runs_from_the_notification() -> None:
+    """Working Together 2015 ch4: "This decision should normally be made within one month of notification of the
+    incident": the due date comes from notification_date, and the decision says that date started the clock."""
+    facts = {"age": 0, "outcome": "died", "abuse_or_neglect": "suspected", "location": "in_area",
+             "normally_resident": True, "incident_date": "2017-01-30", "awareness_date": "2017-01-31",
+             "notification_date": "2017-02-03"}
+    scr = evaluate(facts, editions=["wt2015"]).editions[0].primary
+    decide = next(u for u in scr.duties if u.id == "lscb_decision")
+    assert str(decide.due) == "2017-03-03"
+    assert decide.started is not None and decide.started.fact == "notification_date"
+    without = evaluate({k: v for k, v in facts.items() if k != "notification_date"}, editions=["wt2015"])
+    assert next(u for u in without.editions[0].primary.duties if u.id == "lscb_decision").due is None
+
+
+def test_the_clock_start_is_shown_in_the_table_and_markdown() -> None:
+    """Every text output says which date started which clock."""
+    from scr_eligibility.cli.render.markdown import render_markdown
+    from scr_eligibility.cli.render.text import render_table
+
+    decision = evaluate(POST_MORTEM, editions=["wt2023"])
+    for text in (render_table(decision), render_markdown(decision)):
+        assert "the clock started on the date the local authority first knew or suspected abuse or neglect" in \
+            " ".join(text.split())

@@ -27,8 +27,8 @@ def render_markdown(decision: Decision) -> str:
                     "|---|---|---|---|---|"]
             for duty in edition.duties:
                 due = duty.due.isoformat() if duty.due else "see rule"
-                out.append(f"| {duty.action} | {duty.by} | {due} | {duty.deadline or '-'} | "
-                           f"{duty.basis}: {duty.source} |")
+                rule = (duty.deadline or "-") + (f"; the clock started on {duty.started.words}" if duty.started else "")
+                out.append(f"| {duty.action} | {duty.by} | {due} | {rule} | {duty.basis}: {duty.source} |")
         out += ["", "### Criteria", ""]
         for criterion in result.criteria:
             out.append(f"#### {criterion.id} — {criterion.title}: **{STATUS_WORDS[criterion.status].loud}**")

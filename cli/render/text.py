@@ -36,6 +36,8 @@ def _duty_rows(edition: EditionView) -> list[list[str]]:
     for duty in edition.duties:
         due = duty.due.isoformat() if duty.due else "(date not known: see rule)"
         rule = duty.deadline or "no deadline set"
+        if duty.started is not None:
+            rule += "; the clock started on " + duty.started.words
         if duty.skipped:
             rule += "; skipped: " + ", ".join(duty.skipped)
         rows.append([wrap(duty.action, 34), wrap(duty.by, 22), due, wrap(rule, 34),
