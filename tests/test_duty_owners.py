@@ -179,3 +179,37 @@ def test_the_clock_start_is_shown_in_the_table_and_markdown() -> None:
     for text in (render_table(decision), render_markdown(decision)):
         assert "the clock started on the date the local authority first knew or suspected abuse or neglect" in \
             " ".join(text.split())
+
+
+# ----------------------------------------------------------------------------- what the facts imply (issue 12.4)
+
+SEXUAL_ABUSE = {"age": 12, "outcome": "seriously_harmed", "sexual_abuse": True, "location": "in_area",
+                "incident_date": "2024-02-01", "awareness_date": "2024-02-01"}
+
+
+@pytest.mark.parametrize("edition", ["wt2018", "wt2023"])
+def test_an_unknown_abuse_or_neglect_is_read_from_known_or_suspected_sexual_abuse_as_an_inference(edition: str) -> None:
+    """s16C(1) "knows or suspects that a child has been abused or neglected": known or suspected sexual abuse is
+    known or suspected abuse. With abuse_or_neglect unanswered the duty is met, and the decision shows the
+    inference (the condition it met, and a note naming both facts), not a hidden answer."""
+    result = evaluate(SEXUAL_ABUSE, editions=[edition]).editions[0]
+    assert result.primary.outcome == "notify_panel"
+    criterion = next(c for c in result.criteria if c.id == "s16C-1a")
+    assert any(e.fact == "sexual_abuse" and "inferred from known or suspected sexual abuse" in e.condition
+               for e in criterion.evidence)
+    note = next(n for n in result.notes if n.id == "abuse-inferred-from-sexual-abuse")
+    assert "abuse_or_neglect" in note.text and "sexual_abuse" in note.text and "inference" in note.text
+
+
+@pytest.mark.parametrize("edition", ["wt2018", "wt2023"])
+def test_the_inference_is_not_made_over_an_answer(edition: str) -> None:
+    """Unknown is a value; an answer is not overridden: with abuse_or_neglect answered the note is not shown, and
+    without sexual abuse known the duty stays open on abuse_or_neglect (never turned into "no")."""
+    answered = evaluate({**SEXUAL_ABUSE, "abuse_or_neglect": "known"}, editions=[edition]).editions[0]
+    assert answered.primary.outcome == "notify_panel"
+    assert "abuse-inferred-from-sexual-abuse" not in [n.id for n in answered.notes]
+    open_ = evaluate({**SEXUAL_ABUSE, "sexual_abuse": False}, editions=[edition]).editions[0]
+    assert open_.primary.outcome == "undetermined" and "abuse_or_neglect" in open_.primary.deciding_facts
+    none = evaluate({**SEXUAL_ABUSE, "sexual_abuse": None, "abuse_or_neglect": "not_known_or_suspected"},
+                    editions=[edition]).editions[0]
+    assert none.primary.outcome == "no_duty"
