@@ -256,6 +256,10 @@ class Decision(_Model):
     as_of: _dt.date | None = Field(None, description="The date whose rules were applied, if any.")
     editions: tuple[EditionResult, ...]
     engine_version: str
+    # Left out of the JSON when empty, so a decision under the default readings dumps as before readings existed.
+    readings: dict[str, str] = Field(default_factory=dict, exclude_if=lambda v: not v, description=(
+        "The options of declared readings the caller chose (reading id -> option id); every other reading took its "
+        "default. A record keeps them, and a replay applies them again."))
 
     @property
     def outcomes(self) -> dict[str, str]:
