@@ -145,3 +145,43 @@ def test_the_readme_section_on_readings_is_generated_from_the_editions() -> None
     assert start in readme and end in readme
     shown = readme.split(start, 1)[1].split(end, 1)[0]
     assert shown == readings_markdown(latest_editions()), "regenerate the README's readings section"
+
+
+def test_a_suite_case_may_choose_readings_and_a_bad_choice_is_named(tmp_path: Path) -> None:
+    """`scr test` cases (and the golden cases) may say `readings: {id: option}`; anything else is refused by name."""
+    from scr_eligibility.engine.suite import load_suite_case, run_case
+    from scr_eligibility.errors import InputError
+
+    good = tmp_path / "good.yaml"
+    good.write_text(yaml.safe_dump({"name": "seed", "readings": {"lscb-discretionary-list": "seed"},
+                                    "facts": CONCERN_ONLY, "expect": {"wt2010": {"outcome": "scr_may_be_undertaken"}}}))
+    assert run_case(good).passed
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump({"name": "bad", "readings": ["seed"], "facts": CONCERN_ONLY,
+                                   "expect": {"wt2010": {"outcome": "not_met"}}}))
+    with pytest.raises(InputError) as caught:
+        load_suite_case(bad)
+    assert [p.location for p in caught.value.problems] == ["readings"]
+    unknown = tmp_path / "unknown.yaml"
+    unknown.write_text(yaml.safe_dump({"name": "x", "readings": {"lscb-discretionary-list": "nope"},
+                                       "facts": CONCERN_ONLY, "expect": {"wt2010": {"outcome": "not_met"}}}))
+    result = run_case(unknown)
+    assert not result.passed and "guidance, seed" in str(result.error)
+
+
+def test_the_schema_and_the_template_show_the_new_facts_values_and_decision_fields() -> None:
+    """The JSON Schema of a fact set and of a decision, and the template, show what issue 12 and 11.1 added."""
+    facts_schema = json.loads(run("schema").output)
+    props = facts_schema["properties"]
+    for fact in ("responsible_authority", "death_location", "abuse_or_neglect_awareness_date", "notification_date"):
+        assert fact in props
+    assert "this_authority" in json.dumps(props["responsible_authority"])
+    decision_schema = json.dumps(json.loads(run("schema", "--decision").output))
+    for field in ("owed_by", "next_steps", "started", "readings"):
+        assert f'"{field}"' in decision_schema
+    record_schema = json.dumps(json.loads(run("schema", "--record").output))
+    assert '"readings"' in record_schema
+    template = run("template").output
+    assert "responsible_authority: unknown" in template
+    assert "notify_panel (unless abuse_or_neglect_awareness_date is given)" in " ".join(template.split())
+    assert "LAC-death-other-authority" in template
