@@ -213,3 +213,22 @@ def test_the_inference_is_not_made_over_an_answer(edition: str) -> None:
     none = evaluate({**SEXUAL_ABUSE, "sexual_abuse": None, "abuse_or_neglect": "not_known_or_suspected"},
                     editions=[edition]).editions[0]
     assert none.primary.outcome == "no_duty"
+
+
+@pytest.mark.parametrize(("edition", "day"), [("wt2006", "2008-05-02"), ("wt2010", "2011-05-02"),
+                                               ("wt2013", "2014-05-02")])
+def test_the_lscb_editions_put_the_looked_after_death_notification_on_the_looking_after_authority(
+        edition: str, day: str) -> None:
+    """Children Act 1989 Sch 2 para 20(1): "If a child who is being looked after by a local authority dies, the
+    authority— (a) shall notify the Secretary of State" (version 2 of the LSCB editions; version 1 is kept for the
+    records made under it, where the reading only said so in words)."""
+    facts = {"age": 15, "outcome": "died", "abuse_or_neglect": "not_known_or_suspected", "looked_after": True,
+             "awareness_date": day, "responsible_authority": "another_authority_in_england"}
+    result = evaluate(facts, editions=[edition]).editions[0]
+    assert result.version == 2
+    lac = next(d for d in result.determinations if d.id == "looked_after_death_notification")
+    assert lac.outcome == "for_the_authority_that_looked_after_the_child" and not lac.duties
+    assert [s.id for s in lac.next_steps] == ["tell_the_authority_that_looked_after_the_child"]
+    old = evaluate(facts, editions=[get_edition(edition, 1)]).editions[0]
+    assert next(d for d in old.determinations if d.id == "looked_after_death_notification").outcome == \
+        "notify_secretary_of_state"
