@@ -44,6 +44,16 @@ _ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
+def _request_schema() -> dict[str, Any]:
+    """The body of ``POST /v1/evaluate``: a fact set, and optionally ``readings`` (options of declared readings)."""
+    schema = Facts.model_json_schema()
+    schema["properties"] = {**schema["properties"], "readings": {
+        "type": "object", "additionalProperties": {"type": "string"},
+        "description": "Options of the editions' declared readings, reading id -> option id (GET /v1/criteria/"
+                       "{edition} lists them); the others take their defaults. Not a fact."}}
+    return schema
+
+
 def _editions_json(all_versions: bool) -> list[dict[str, Any]]:
     out = []
     for edition in all_editions() if all_versions else latest_editions():
@@ -224,7 +234,7 @@ def create_app(token: str | None = None, log_path: str | None = None, *,
     @app.post("/v1/evaluate", tags=["decide"], response_model=Decision, responses={
         **_ERROR_RESPONSES, 404: {"model": ErrorBody, "description": "Unknown edition (edition_not_found)"}},
         openapi_extra={"requestBody": {"required": True, "content": {
-            "application/json": {"schema": Facts.model_json_schema()}}}})
+            "application/json": {"schema": _request_schema()}}}})
     async def evaluate_endpoint(
         request: Request,
         as_of: Annotated[str | None, Query(description="Apply the rules in force on this date (YYYY-MM-DD).")] = None,
