@@ -22,6 +22,7 @@ from ...parsing import decode, parse_text
 from ..render.html import CSP, render_decision
 from .downloads import case_download, decision_download
 from .errors import ErrorBody, error_response, html_page, status, web_error
+from .events import add_event_routes
 from .forms import (api_readings, check_editions, first, form_options, form_readings, form_to_data, login_page,
                     media_type, parse_date_option)
 from .forms import posted_form, render_form
@@ -228,6 +229,10 @@ def create_app(token: str | None = None, log_path: str | None = None, *,
         response = RedirectResponse("/", status_code=303)
         response.delete_cookie(SESSION_COOKIE, path="/")
         return response
+
+    # ---- the case after the decision: timelines and events (cli/web/events.py) ----
+
+    add_event_routes(app, log_path, work)
 
     # ---- the API ----
 
