@@ -185,3 +185,19 @@ def test_the_schema_and_the_template_show_the_new_facts_values_and_decision_fiel
     assert "responsible_authority: unknown" in template
     assert "notify_panel (unless abuse_or_neglect_awareness_date is given)" in " ".join(template.split())
     assert "LAC-death-other-authority" in template
+
+
+def test_batch_applies_the_readings_to_every_case_in_one_or_more_processes(tmp_path: Path) -> None:
+    """`scr batch --reading ID=OPTION` decides every case under the option (and its decision says so), in one
+    process or several; an unknown option fails before any case is read."""
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text(json.dumps(CONCERN_ONLY) + "\n" + json.dumps({**CONCERN_ONLY, "case_reference": "RD-2"}) + "\n")
+    for jobs in ("1", "2"):
+        result = CliRunner().invoke(cli, ["batch", str(cases), "--reading", SEED, "-j", jobs, "-o",
+                                          str(tmp_path / f"out{jobs}.jsonl")])
+        assert result.exit_code == 0, result.output
+        lines = [json.loads(line) for line in (tmp_path / f"out{jobs}.jsonl").read_text().splitlines()]
+        assert [d["editions"][0]["determinations"][0]["outcome"] for d in lines] == ["scr_may_be_undertaken"] * 2
+        assert all(d["readings"] == {"lscb-discretionary-list": "seed"} for d in lines)
+    bad = CliRunner().invoke(cli, ["batch", str(cases), "--reading", "lscb-discretionary-list=nope"])
+    assert bad.exit_code == 1 and "guidance, seed" in bad.output
