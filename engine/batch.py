@@ -29,8 +29,8 @@ from ..facts import Facts, parse_facts
 from ..parsing import decode, load_data, parse_text
 from .decision import Decision
 from .evaluation import evaluate
-from .readings import check_options as check_readings
 from .faults import engine_fault
+from .readings import check_options as check_readings
 from .selection import select_editions
 
 #: File name endings read from a folder of cases.

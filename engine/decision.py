@@ -80,6 +80,14 @@ class CriterionResult(_Model):
     missing_facts: tuple[str, ...] = Field(description="Unknown facts this criterion reads.")
 
 
+class DutyStart(_Model):
+    """The date that started a duty's clock, when the rule alone does not say which (see :func:`duties.duty_result`)."""
+
+    fact: str = Field(description="The fact whose date started the clock.")
+    date: _dt.date
+    words: str = Field(description="Which date started the clock and why, in words.")
+
+
 class DutyResult(_Model):
     """Something that must be done because of an outcome, by whom and by when."""
 
@@ -96,14 +104,6 @@ class DutyResult(_Model):
     started: DutyStart | None = Field(None, exclude_if=lambda v: v is None, description=(
         "The date that started the clock, when it is not plainly the awareness date (the day abuse or neglect "
         "was first known or suspected, or the notification)."))
-
-
-class DutyStart(_Model):
-    """The date that started a duty's clock, when the rule alone does not say which (see :func:`duties.duty_result`)."""
-
-    fact: str = Field(description="The fact whose date started the clock.")
-    date: _dt.date
-    words: str = Field(description="Which date started the clock and why, in words.")
 
 
 class NextStepResult(_Model):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Iterable
-
 from typing import Any
 
 from ..criteria.model import Deadline, Duty, Edition, OutcomeDef
@@ -48,7 +47,7 @@ def _start(rule: Deadline, known: Facts | _dt.date | None) -> DutyStart | None:
     if known is None or isinstance(known, _dt.date):  # a schedule from an awareness date alone
         if known is None or rule.from_ not in ("awareness_date", "abuse_or_neglect_awareness_date"):
             return None
-        return DutyStart.build(fact="awareness_date", date=known, words=f"{_STARTS['awareness_date']} ({known})")
+        return DutyStart.build(fact="awareness_date", date=known, words=f"{_STARTS['awareness_date']} ({known.isoformat()})")
     fact = rule.from_
     day = getattr(known, fact, None) if fact in _STARTS else None
     if fact == "abuse_or_neglect_awareness_date" and day is None:
