@@ -59,6 +59,19 @@ def test_check_reading_changes_the_outcome_where_the_alternative_differs(case_fi
     assert reading["chosen_by"] == "caller" and reading["applied"] == "seed"
 
 
+def test_the_readings_chosen_are_named_at_the_top_of_every_text_output() -> None:
+    """A reader of the table, the Markdown or the web page sees at once that a reading other than the default was
+    applied, and which."""
+    from scr_eligibility.cli.render import render_markdown, render_table
+    from scr_eligibility.cli.render.html import render_decision
+
+    decision = evaluate(CONCERN_ONLY, readings={"lscb-discretionary-list": "seed"})
+    for text in (render_table(decision), render_markdown(decision), render_decision(decision, {}, csrf="x")):
+        flat = " ".join(re.sub(r"<[^>]+>", " ", text).replace("`", "").replace("*", "").split())
+        assert "Readings chosen (the others take their defaults): lscb-discretionary-list=seed" in flat
+    assert "Readings chosen" not in render_table(evaluate(CONCERN_ONLY))
+
+
 def test_an_unknown_reading_or_option_is_a_clear_error_listing_the_choices(case_file: Path) -> None:
     """Bad input: a clear error naming the field, the value and what is expected, never a traceback."""
     unknown = CliRunner().invoke(cli, ["check", str(case_file), "--reading", "lscb-list=seed"])

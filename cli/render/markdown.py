@@ -12,6 +12,9 @@ def render_markdown(decision: Decision) -> str:
     view = decision_view(decision)
     out: list[str] = [f"# Decision: case {decision.case_reference or '(no reference)'}", "",
                       f"*Rules applied:* {decision.editions_applied}", ""]
+    if decision.readings:
+        out += ["*Readings chosen (the others take their defaults):* "
+                + ", ".join(f"`{r}={o}`" for r, o in decision.readings.items()), ""]
     for edition in view.editions:
         result = edition.result
         out += [f"## {result.short_title} ({result.ref}, {edition.in_force})", ""]

@@ -135,6 +135,9 @@ def render_table(decision: Decision) -> str:
     view = decision_view(decision)
     out = [f"Case {decision.case_reference or '(no case reference)'}",
            wrap(f"Rules applied: {decision.editions_applied}", WIDTH)]
+    if decision.readings:
+        out.append(wrap("Readings chosen (the others take their defaults): "
+                        + ", ".join(f"{r}={o}" for r, o in decision.readings.items()), WIDTH))
     for edition in view.editions:
         out += _edition_lines(edition)
     out.append("")
