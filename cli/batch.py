@@ -12,7 +12,7 @@ from typing import IO, Any
 import click
 from tabulate import tabulate
 
-from .params import DATE, SIGN_KEY, log_for_writing
+from .params import DATE, READINGS, SIGN_KEY, log_for_writing
 
 
 def _stderr_is_terminal() -> bool:
@@ -49,13 +49,14 @@ def render_summary(summary: Any) -> str:
 @click.option("--edition", "editions", multiple=True, metavar="ID",
               help="Apply this edition (id or id@version) to every case; repeat for several.")
 @click.option("--log", "log_path", type=click.Path(dir_okay=False), help="Append each decision's record to this log.")
+@READINGS
 @SIGN_KEY
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
               help="Worker processes (0: one per CPU; never more than the CPUs).")
 @click.option("--progress/--no-progress", default=None,
               help="Show a progress bar on standard error (default: only when it is a terminal).")
 def batch(source: str, output: str | None, as_of: _dt.date | None, editions: tuple[str, ...], log_path: str | None,
-          sign_key: str | None, jobs: int, progress: bool | None) -> None:
+          readings: dict[str, str], sign_key: str | None, jobs: int, progress: bool | None) -> None:
     """Decide every case in INPUT: a JSON Lines file (one fact set per line, - for standard input) or a folder of
     .yaml/.yml/.json case files (taken in name order).
 
@@ -81,7 +82,7 @@ def batch(source: str, output: str | None, as_of: _dt.date | None, editions: tup
         click.echo(f"Note: --jobs {jobs} is more than the {cpus} CPUs here; using {cpus}.", err=True)
         jobs = cpus
     results = run_batch(source, as_of=as_of, editions=list(editions) or None, jobs=jobs,
-                        keep_decisions=record is not None)
+                        keep_decisions=record is not None, readings=readings or None)
     summary = Summary()
     out: IO[str]
     out = _open_output(output, source, log_path) if output else sys.stdout

@@ -29,6 +29,28 @@ DATE = IsoDate()
 FORMATS = click.Choice(["table", "json", "markdown"])
 
 
+def _readings(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, str]:
+    """``--reading ID=OPTION`` (repeatable) as a mapping; ids and options are checked against the editions later."""
+    chosen: dict[str, str] = {}
+    for value in values:
+        reading, sep, option = value.partition("=")
+        reading, option = reading.strip(), option.strip()
+        if not sep or not reading or not option:
+            raise click.BadParameter(f"{value!r} is not ID=OPTION (for example lscb-discretionary-list=seed); "
+                                     "`scr criteria` lists each edition's readings and their options", ctx, param)
+        if reading in chosen and chosen[reading] != option:
+            raise click.BadParameter(f"{reading} is given twice, as {chosen[reading]} and as {option}", ctx, param)
+        chosen[reading] = option
+    return chosen
+
+
+#: ``--reading ID=OPTION``: apply another option of a declared reading of the law (repeatable).
+READINGS = click.option(
+    "--reading", "readings", multiple=True, metavar="ID=OPTION", callback=_readings,
+    help="Apply this option of a declared reading of an open passage (repeat for several); the others take their "
+         "defaults. `scr criteria` lists each edition's readings and options.")
+
+
 #: ``--sign-key KEY`` for the commands that write the decision log (check, batch, serve).
 SIGN_KEY = click.option(
     "--sign-key", "sign_key", type=click.Path(dir_okay=False), metavar="KEY",

@@ -54,6 +54,10 @@ def deadlines_started(editions: tuple[Edition, ...]) -> dict[str, list[str]]:
                 for duty in outcome.duties:
                     if duty.deadline is not None and duty.deadline.from_ in FACT_NAMES:
                         by_fact.setdefault(duty.deadline.from_, {})[duty.id] = None
+                        if duty.deadline.from_ == "abuse_or_neglect_awareness_date":
+                            # Known or suspected from the start (the fact left out): the awareness date starts it.
+                            by_fact.setdefault("awareness_date", {})[
+                                f"{duty.id} (unless abuse_or_neglect_awareness_date is given)"] = None
         for fact, duties in by_fact.items():
             started.setdefault(fact, []).append(f"{edition.id}: {', '.join(duties)}")
     return started

@@ -141,10 +141,14 @@ def criteria_json(edition: Edition) -> dict[str, Any]:
     for determination in data["determinations"]:
         if determination["replaced"] is None:
             del determination["replaced"]
-        for outcome in determination["outcomes"]:
+        for outcome in determination["outcomes"]:  # left out when unused, as above
             for duty in outcome["duties"]:
                 if duty["deadline"] is not None and duty["deadline"]["calendar"] == "england":
                     del duty["deadline"]["calendar"]
+            if outcome["owed_by"] is None:
+                del outcome["owed_by"]
+            if not outcome["next_steps"]:
+                del outcome["next_steps"]
     if edition.content.notes:
         data["notes"] = [n.model_dump(mode="json", exclude={"condition"}) for n in edition.content.notes]
     return data | {

@@ -185,7 +185,10 @@ class Deadline(BaseModel):
 
     count: int = Field(ge=0, strict=True)  # strict: `count: yes` or `5.5` is an error, not 1 or 5
     unit: Literal["working_days", "days", "months"]
-    from_: Literal["awareness_date", "notification_date", "decision_date"] = Field("awareness_date", alias="from")
+    #: ``abuse_or_neglect_awareness_date`` is the day the authority knew or suspected abuse or neglect: the fact of
+    #: that name when it is given (a post-mortem finding weeks later), else the awareness date (known from the start).
+    from_: Literal["awareness_date", "abuse_or_neglect_awareness_date", "notification_date", "decision_date"] = Field(
+        "awareness_date", alias="from")
     qualifier: str | None = Field(None, description="e.g. 'normally': the timescale is not absolute.")
     calendar: NationName = Field("england", description="Whose bank holidays the working days skip: the edition's "
                                  "nation, filled in on load (an edition file does not write it).")
@@ -201,6 +204,22 @@ class Duty(BaseModel):
     by: str
     deadline: Deadline | None = None
     basis: Basis
+    source: str
+    note: str | None = None
+
+
+class NextStep(BaseModel):
+    """What the deciding body should do when a duty is another body's: make sure that body knows.
+
+    Not a duty of the deciding body in law (so no basis and no deadline): the step that lets the body that owes
+    the duty meet it. Its source is the law that puts the duty on the other body.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    action: str
+    by: str
     source: str
     note: str | None = None
 
@@ -223,6 +242,10 @@ class OutcomeDef(BaseModel):
     label: str
     criteria: tuple[str, ...] | CriteriaChoice = ()
     duties: tuple[Duty, ...] = ()
+    owed_by: str | None = Field(None, description="Who owes the duty, when this outcome puts it on another body "
+                                "than the deciding one.")
+    next_steps: tuple[NextStep, ...] = Field((), description="What the deciding body should do about a duty "
+                                             "another body owes.")
 
 
 class Replacement(BaseModel):

@@ -19,7 +19,7 @@ import datetime as _dt
 import multiprocessing
 import os
 from collections import Counter, deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
@@ -30,6 +30,7 @@ from ..parsing import decode, load_data, parse_text
 from .decision import Decision
 from .evaluation import evaluate
 from .faults import engine_fault
+from .readings import check_options as check_readings
 from .selection import select_editions
 
 #: File name endings read from a folder of cases.
@@ -215,11 +216,12 @@ def evaluate_item(
     as_of: _dt.date | None = None,
     editions: Sequence[str] | None = None,
     keep_decision: bool = False,
+    readings: Mapping[str, str] | None = None,
 ) -> CaseResult:
     """Read, validate and decide one case; a failure becomes an error result, never an exception."""
     try:
         facts = _facts_of(item)
-        decision = evaluate(facts, as_of=as_of, editions=editions)
+        decision = evaluate(facts, as_of=as_of, editions=editions, readings=readings or None)
         line = decision.model_dump_json()
     except ScrError as error:
         return _failure(item, error)
@@ -229,9 +231,10 @@ def evaluate_item(
     return CaseResult(item, line, outcomes, decision=decision if keep_decision else None)
 
 
-def _evaluate_chunk(chunk: list[CaseItem], as_of: _dt.date | None, editions: tuple[str, ...] | None) -> list[CaseResult]:
+def _evaluate_chunk(chunk: list[CaseItem], as_of: _dt.date | None, editions: tuple[str, ...] | None,
+                    readings: tuple[tuple[str, str], ...] = ()) -> list[CaseResult]:
     """Worker side: evaluate a chunk of cases (top level, so that a spawned process can import it)."""
-    return [evaluate_item(item, as_of, editions) for item in chunk]
+    return [evaluate_item(item, as_of, editions, readings=dict(readings)) for item in chunk]
 
 
 def _warm_up(editions: tuple[str, ...] | None) -> None:
@@ -242,10 +245,15 @@ def _warm_up(editions: tuple[str, ...] | None) -> None:
         evaluate(Facts(), editions=[edition])
 
 
-def check_options(as_of: _dt.date | None = None, editions: Sequence[str] | None = None) -> None:
-    """Refuse options that would fail every case (an unknown edition, a date no edition covers)."""
+def check_options(as_of: _dt.date | None = None, editions: Sequence[str] | None = None,
+                  readings: Mapping[str, str] | None = None) -> None:
+    """Refuse options that would fail every case (an unknown edition, a date no edition covers, a reading no
+    edition declares or an option it does not have)."""
+    chosen: Sequence[Any] = ()
     if editions or as_of is not None:
-        select_editions(Facts(), as_of, list(editions) if editions else None)
+        chosen, _, _ = select_editions(Facts(), as_of, list(editions) if editions else None)
+    if readings:
+        check_readings(readings, chosen)
 
 
 def _chunks(items: Iterable[CaseItem], size: int) -> Iterator[list[CaseItem]]:
@@ -267,6 +275,7 @@ def evaluate_items(
     jobs: int = 1,
     chunk_size: int = CHUNK_SIZE,
     keep_decisions: bool = False,
+    readings: Mapping[str, str] | None = None,
 ) -> Iterator[CaseResult]:
     """Evaluate ``items`` and yield one result per item, in input order.
 
@@ -275,11 +284,12 @@ def evaluate_items(
     result; with more, results carry the JSON line only.
     """
     editions_t = tuple(editions) if editions else None
+    readings_t = tuple(sorted((readings or {}).items()))
     if jobs == 0:
         jobs = os.cpu_count() or 1
     if jobs <= 1:
         for item in items:
-            yield evaluate_item(item, as_of, editions_t, keep_decisions)
+            yield evaluate_item(item, as_of, editions_t, keep_decisions, readings=dict(readings_t))
         return
     context = multiprocessing.get_context("spawn")
     pool = context.Pool(jobs, initializer=_warm_up, initargs=(editions_t,))
@@ -288,7 +298,7 @@ def evaluate_items(
         chunks = _chunks(items, chunk_size)
         # A bounded window of chunks in flight (Pool.imap would read the whole input ahead).
         for chunk in chunks:
-            pending.append(pool.apply_async(_evaluate_chunk, (chunk, as_of, editions_t)))
+            pending.append(pool.apply_async(_evaluate_chunk, (chunk, as_of, editions_t, readings_t)))
             if len(pending) >= jobs * CHUNKS_AHEAD:
                 yield from pending.popleft().get()
         while pending:
@@ -306,11 +316,16 @@ def run_batch(
     editions: Sequence[str] | None = None,
     jobs: int = 1,
     keep_decisions: bool = False,
+    readings: Mapping[str, str] | None = None,
 ) -> Iterator[CaseResult]:
-    """Read the cases at ``path`` and evaluate them; yields results in input order."""
-    check_options(as_of, editions)
+    """Read the cases at ``path`` and evaluate them; yields results in input order.
+
+    ``readings``: options of declared readings applied to every case (each case's decision keeps those its
+    editions declare).
+    """
+    check_options(as_of, editions, readings)
     return evaluate_items(read_cases(path), as_of=as_of, editions=editions, jobs=jobs,
-                          keep_decisions=keep_decisions)
+                          keep_decisions=keep_decisions, readings=readings)
 
 
 __all__ = [

@@ -141,6 +141,8 @@ LAST_YEAR: int = int(_CALENDAR.end_year)
 
 _FROM_WORDS = {
     "awareness_date": "the date the local authority became aware",
+    "abuse_or_neglect_awareness_date": "the date the local authority knew or suspected that the child had been "
+                                       "abused or neglected",
     "notification_date": "the date of notification",
     "decision_date": "the date of the decision",
 }
@@ -303,8 +305,8 @@ def _add_months(start: date, n: int, field: str) -> date:
 def due_date(start: date, rule: DeadlineRule) -> date:
     """The date by which a duty governed by ``rule`` must be done, counted from ``start``.
 
-    ``start`` is the date named by ``rule.from_`` (awareness or notification); errors
-    name that field. See the module docstring for the counting rule of each unit.
+    ``start`` is the date named by ``rule.from_`` (awareness, awareness of abuse or neglect, or
+    notification); errors name that field. See the module docstring for the counting rule of each unit.
     """
     if not isinstance(rule, Deadline):
         raise InputError(

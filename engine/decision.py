@@ -46,7 +46,10 @@ class _Model(BaseModel):
         defaults, count, every = known
         obj = cls.__new__(cls)
         if len(values) < count:
-            _set(obj, "__dict__", {**defaults, **values})
+            # The values first, in the caller's (field) order, then the defaults of fields not given: a field
+            # added at the end of a model (and left out of the JSON when empty) then moves no key of a decision
+            # made without it.
+            _set(obj, "__dict__", values | {k: v for k, v in defaults.items() if k not in values})
             _set(obj, "__pydantic_fields_set__", set(values))
         else:
             # Every field given: one shared fields-set (a frozen model never adds to it, and model_copy
@@ -86,6 +89,14 @@ class CriterionResult(_Model):
     missing_facts: tuple[str, ...] = Field(description="Unknown facts this criterion reads.")
 
 
+class DutyStart(_Model):
+    """The date that started a duty's clock, when the rule alone does not say which (see :func:`duties.duty_result`)."""
+
+    fact: str = Field(description="The fact whose date started the clock.")
+    date: _dt.date
+    words: str = Field(description="Which date started the clock and why, in words.")
+
+
 class DutyResult(_Model):
     """Something that must be done because of an outcome, by whom and by when."""
 
@@ -97,6 +108,20 @@ class DutyResult(_Model):
     deadline: str | None = Field(None, description="The deadline rule in words.")
     due: _dt.date | None = Field(None, description="The due date, when the start date is a known fact.")
     skipped: tuple[str, ...] = Field((), description="Bank holidays and weekends the count stepped over.")
+    note: str | None = None
+    # Left out of the JSON when empty: a duty whose clock runs from the awareness date dumps as it always did.
+    started: DutyStart | None = Field(None, exclude_if=lambda v: v is None, description=(
+        "The date that started the clock, when it is not plainly the awareness date (the day abuse or neglect "
+        "was first known or suspected, or the notification)."))
+
+
+class NextStepResult(_Model):
+    """What the deciding body should do about a duty another body owes: make sure that body knows."""
+
+    id: str
+    action: str
+    by: str
+    source: str
     note: str | None = None
 
 
@@ -135,6 +160,12 @@ class DeterminationResult(_Model):
     duties: tuple[DutyResult, ...] = ()
     caveats: tuple[str, ...] = Field(
         (), description="What the outcome rests on that is presumed rather than known (e.g. M2's presumption).")
+    # Left out of the JSON when empty, so an outcome without them dumps as it did before they existed.
+    owed_by: str | None = Field(None, exclude_if=lambda v: v is None, description=(
+        "Who owes the duty, when the outcome puts it on another body than the deciding one (never a bare 'no "
+        "duty')."))
+    next_steps: tuple[NextStepResult, ...] = Field((), exclude_if=lambda v: not v, description=(
+        "What the deciding body should do about a duty another body owes, each with its source."))
 
     @property
     def decided(self) -> bool:
@@ -234,6 +265,10 @@ class Decision(_Model):
     as_of: _dt.date | None = Field(None, description="The date whose rules were applied, if any.")
     editions: tuple[EditionResult, ...]
     engine_version: str
+    # Left out of the JSON when empty, so a decision under the default readings dumps as before readings existed.
+    readings: dict[str, str] = Field(default_factory=dict, exclude_if=lambda v: not v, description=(
+        "The options of declared readings the caller chose (reading id -> option id); every other reading took its "
+        "default. A record keeps them, and a replay applies them again."))
 
     @property
     def outcomes(self) -> dict[str, str]:
@@ -264,7 +299,7 @@ class Decision(_Model):
             value = values[name]
             if name == "editions":
                 parts.append('"editions":[' + ",".join(_edition_json(e) for e in value) + "]")
-            else:
+            elif name not in _DECISION_OMITTED or not _DECISION_OMITTED[name](value):
                 parts.append(f'"{name}":' + to_json(value).decode())
         return "{" + ",".join(parts) + "}"
 
@@ -273,7 +308,15 @@ class Decision(_Model):
 _KEPT_JSON: dict[int, tuple[Any, str]] = {}
 _DECISION_FIELDS = tuple(Decision.model_fields)
 _EDITION_FIELDS = tuple(EditionResult.model_fields)
-_OMITTED_WHEN_EMPTY = frozenset(("readings", "readings_note", "notes"))  # the fields with exclude_if=_empty
+
+
+def _omitted(model: type[BaseModel]) -> dict[str, Any]:
+    """The fields pydantic leaves out of the JSON by their value (``exclude_if``), with the test it applies."""
+    return {name: field.exclude_if for name, field in model.model_fields.items() if field.exclude_if is not None}
+
+
+_DECISION_OMITTED = _omitted(Decision)
+_EDITION_OMITTED = _omitted(EditionResult)
 
 
 def keep_json(obj: BaseModel) -> None:
@@ -295,6 +338,6 @@ def _edition_json(edition: EditionResult) -> str:
         value = values[name]
         if name == "determinations" or name == "criteria":
             parts.append(f'"{name}":[' + ",".join(_json(item) for item in value) + "]")
-        elif name not in _OMITTED_WHEN_EMPTY or value:
+        elif name not in _EDITION_OMITTED or not _EDITION_OMITTED[name](value):
             parts.append(f'"{name}":' + to_json(value).decode())
     return "{" + ",".join(parts) + "}"

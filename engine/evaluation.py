@@ -106,7 +106,18 @@ def evaluate(
         as_of=day,
         editions=results,
         engine_version=__version__,
+        **_used(options, chosen),
     )
+
+
+def _used(options: Mapping[str, str], chosen: Iterable[Edition]) -> dict[str, Any]:
+    """The options chosen of readings the editions applied declare (for the decision and its record), if any.
+
+    A reading no edition applied declares had no effect on the decision, so it is not part of it.
+    """
+    declared = {r.id for edition in chosen for r in edition.content.readings}
+    used = {r: o for r, o in options.items() if r in declared}
+    return {"readings": used} if used else {}
 
 
 def evaluate_edition(facts: Facts, edition: Edition) -> EditionResult:

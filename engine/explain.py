@@ -29,7 +29,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..criteria.model import All, Any_, Condition, Criterion, Determination, Edition, Leaf, Not
+from ..criteria.model import Any_, Condition, Criterion, Determination, Edition, Leaf, Not
 from ..facts import Facts, label
 from .decision import (
     UNDETERMINED,
@@ -41,7 +41,10 @@ from .decision import (
     Status,
     keep_json,
 )
-from .duties import duty_result
+from .duties import duty_result, owner_fields
+
+#: The facts a duty's clock may run from (a rule's ``from``).
+_CLOCK_DATES = ("awareness_date", "abuse_or_neglect_awareness_date", "notification_date")
 
 #: The most patterns kept per criterion, and per determination (whose keys combine several criteria's
 #: patterns and recur less: the uniform mix of bench/ gives about 3,000 distinct keys in 10,000 cases
@@ -168,11 +171,13 @@ class Explainer:
 
     def determined(self, patterns: tuple[CriterionPattern, ...], leaf_truth: Mapping[int, bool],
                    facts: Facts | None) -> tuple[DeterminationResult, ...]:
-        """Each determination for these patterns; its duties dated from ``facts``' awareness date (None: undated)."""
+        """Each determination for these patterns; its duties dated from ``facts``' dates (None: undated)."""
         statuses = tuple(p.status for p in patterns)
-        awareness = facts.awareness_date if facts is not None else None
-        dated = awareness is None  # (in the key: only then are the duties free of the case's values)
-        return tuple(self._determination(i, (dated, pick(statuses)), patterns, leaf_truth, awareness)
+        # The dates a duty's clock can start from (duties.duty_result): with none known, the duties are free of the
+        # case's values and the cached result is the whole answer.
+        dates = facts if facts is not None and any(getattr(facts, n) is not None for n in _CLOCK_DATES) else None
+        dated = dates is None  # (in the key: only then are the duties free of the case's values)
+        return tuple(self._determination(i, (dated, pick(statuses)), patterns, leaf_truth, dates)
                      for i, pick in enumerate(self._pick_named))
 
     def _fill(self, pattern: CriterionPattern, values: Mapping[str, Any]) -> CriterionResult:
@@ -240,7 +245,7 @@ class Explainer:
     # ------------------------------------------------------------------ determinations, once per pattern
 
     def _determination(self, position: int, key: tuple[Any, ...], patterns: tuple[CriterionPattern, ...],
-                       leaf_truth: Mapping[int, bool], awareness: _dt.date | None) -> DeterminationResult:
+                       leaf_truth: Mapping[int, bool], dates: Facts | None) -> DeterminationResult:
         # ``key``: whether duties have a start date, and the named criteria's statuses. The walk of the
         # outcomes depends on the statuses alone; the words on the patterns of the few criteria it names
         # as deciding or still open, which complete the key of the result.
@@ -256,9 +261,9 @@ class Explainer:
             # Kept as it is for a case without duties or a start date for them (key[0]); else its duties are dated.
             _store(cache, (key, relevant), entry, MAX_DETERMINATIONS, entry[0] if key[0] or not entry[1] else None)
         result, duties = entry
-        if not duties or awareness is None:  # no duty, or no start date: nothing of the case's values in it
+        if not duties or dates is None:  # no duty, or no start date: nothing of the case's values in it
             return result
-        return DeterminationResult.build(**{**result.__dict__, "duties": tuple(duty_result(d, awareness) for d in duties)})
+        return DeterminationResult.build(**{**result.__dict__, "duties": tuple(duty_result(d, dates) for d in duties)})
 
     def _walk(self, determination: Determination, statuses: tuple[Status, ...], position: int) -> _Walk:
         """Walk the outcomes in priority order: the first whose criteria are met wins; unknowns keep later ones open."""
@@ -300,7 +305,8 @@ class Explainer:
             return DeterminationResult.build(
                 id=determination.id, title=determination.title, outcome=outcome.id, label=outcome.label,
                 who_decides=determination.who_decides, decided_by=decided_by, possible=(), deciding_facts=presumed,
-                duties=tuple(duty_result(d, None) for d in outcome.duties), caveats=caveats), outcome.duties
+                duties=tuple(duty_result(d, None) for d in outcome.duties), caveats=caveats,
+                **owner_fields(outcome)), outcome.duties
         options = []
         for position, (outcome, unknown) in enumerate(possible):
             lead = "" if position == 0 else "otherwise, "

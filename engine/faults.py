@@ -9,7 +9,7 @@ client of the server).
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..errors import EngineError, Problem, ScrError
@@ -23,10 +23,11 @@ def engine_fault(error: BaseException) -> EngineError:
         "engine", type(error).__name__, "a decision", "report this with the facts that caused it")])
 
 
-def decide(facts: Any, *, as_of: _dt.date | None = None, editions: Iterable[Any] | None = None) -> Decision:
+def decide(facts: Any, *, as_of: _dt.date | None = None, editions: Iterable[Any] | None = None,
+           readings: Mapping[str, str] | None = None) -> Decision:
     """:func:`~scr_eligibility.engine.evaluation.evaluate` under the fault policy: an ScrError or a decision."""
     try:
-        return evaluate(facts, as_of=as_of, editions=editions)
+        return evaluate(facts, as_of=as_of, editions=editions, readings=readings)
     except ScrError:
         raise
     except Exception as error:  # a fault of the engine, not of the input: say so, decide nothing

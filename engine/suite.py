@@ -5,6 +5,7 @@ A suite case is one YAML (or JSON) file::
     name: "Short description of the case"
     as_of: 2019-01-10            # optional; else editions chosen from the facts' dates
     editions: [wt2018]            # optional explicit editions (ids); omit to use the rules in force
+    readings: {lscb-discretionary-list: seed}   # optional: options of declared readings (else the defaults)
     facts: { ...fact set... }
     expect:
       lscb-scr-2006:              # edition id
@@ -38,7 +39,7 @@ from typing import Any
 from ..criteria.catalogue import get_edition
 from ..criteria.model import Edition
 from ..errors import EditionNotFound, InputError, Problem, unknown_name
-from ..facts import Facts, parse_facts
+from ..facts import parse_facts
 from ..dates import DATE_FORMATS, try_parse_date
 from ..parsing import load_data
 from .decision import UNDETERMINED, Decision, EditionResult
@@ -46,17 +47,19 @@ from .decision import UNDETERMINED, Decision, EditionResult
 __all__ = ["EXPECT_KEYS", "SUITE_KEYS", "CaseResult", "compare", "load_suite_case", "normalise_expect", "run_case",
            "run_suite", "suite_files"]
 
-SUITE_KEYS = ("name", "as_of", "editions", "facts", "expect")
+SUITE_KEYS = ("name", "as_of", "editions", "readings", "facts", "expect")
 EXPECT_KEYS = ("outcome", "determinations", "criteria", "possible", "duties")
 _STATUSES = ("met", "not_met", "unknown")
 
 Expect = dict[str, dict[str, Any]]
 
 
-def load_suite_case(
-    path: str | Path,
-) -> tuple[str, Facts, _dt.date | None, tuple[str, ...] | None, Expect]:
-    """Read one suite case file: ``(name, facts, as_of, editions, expect)``, or raise :class:`InputError`."""
+def load_suite_case(path: str | Path, *, with_readings: bool = False) -> Any:
+    """Read one suite case file: ``(name, facts, as_of, editions, expect)``, or raise :class:`InputError`.
+
+    ``with_readings``: also the options of declared readings the case applies (its ``readings``, a mapping of
+    reading id to option, checked when the case is evaluated), as a sixth item.
+    """
     data, source = load_data(path)
     if not isinstance(data, dict):
         raise InputError("a suite case must be a mapping", [Problem(
@@ -88,9 +91,16 @@ def load_suite_case(
                 if edition_id not in editions:
                     problems.append(Problem(f"expect.{edition_id}", edition_id, "one of the editions named in "
                                             "editions: " + ", ".join(editions)))
+    readings = data.get("readings")
+    if readings is not None and (not isinstance(readings, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in readings.items())):
+        problems.append(Problem("readings", repr(readings)[:60], "a mapping of reading ids to options, such as "
+                                "{lscb-discretionary-list: seed} (`scr criteria` lists them)"))
     if problems:
         raise InputError("the suite case is not valid", problems, source)
     facts = parse_facts(data["facts"], source)
+    if with_readings:
+        return str(name), facts, as_of, editions, expect, dict(readings or {})
     return str(name), facts, as_of, editions, expect
 
 
@@ -290,8 +300,8 @@ def run_case(path: str | Path) -> CaseResult:
     from .evaluation import evaluate
 
     try:
-        name, facts, as_of, editions, expect = load_suite_case(path)
-        decision = evaluate(facts, as_of=as_of, editions=editions)
+        name, facts, as_of, editions, expect, readings = load_suite_case(path, with_readings=True)
+        decision = evaluate(facts, as_of=as_of, editions=editions, readings=readings or None)
     except ScrError as error:
         return CaseResult(str(path), None, [], str(error))
     return CaseResult(str(path), name, compare(decision, expect))

@@ -23,7 +23,7 @@ from scr_eligibility.engine.decision import (
     Evidence,
     PossibleOutcome,
 )
-from scr_eligibility.engine.duties import duty_result
+from scr_eligibility.engine.duties import duty_result, owner_fields
 from scr_eligibility.facts import Facts, label
 from scr_eligibility.rules import ruleset_for
 
@@ -156,7 +156,7 @@ def _determine(tables: _Tables, determination: Determination, statuses: dict[str
         return DeterminationResult.model_construct(
             id=determination.id, title=determination.title, outcome=outcome.id, label=outcome.label,
             who_decides=determination.who_decides, decided_by=decided_by, possible=(), deciding_facts=presumed,
-            duties=tuple(duty_result(d, facts.awareness_date) for d in outcome.duties), caveats=caveats)
+            duties=tuple(duty_result(d, facts) for d in outcome.duties), caveats=caveats, **owner_fields(outcome))
     options = []
     for position, (outcome, unknown) in enumerate(possible):
         lead = "" if position == 0 else "otherwise, "

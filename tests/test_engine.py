@@ -278,7 +278,8 @@ def test_the_fast_model_builder_makes_the_same_objects_as_pydantic(facts: dict[s
     for edition in decision.editions:
         for model in (edition, *edition.criteria, *edition.determinations,
                       *(e for c in edition.criteria for e in c.evidence)):
-            values = {name: getattr(model, name) for name in type(model).model_fields}
+            # The fields the engine gave (a field left to its default, such as owed_by, is not "set" either way).
+            values = {name: getattr(model, name) for name in type(model).model_fields if name in model.model_fields_set}
             slow = type(model).model_construct(**values)
             assert slow == model
             assert slow.model_dump_json() == model.model_dump_json()
@@ -319,4 +320,4 @@ def test_odd_edition_and_date_arguments_are_clear_errors_or_plainly_meant() -> N
 def test_an_edition_named_with_a_date_it_was_not_in_force_on_says_so() -> None:
     """`--as-of 2010-01-01 --edition wt2023` applies wt2023 as asked, and the decision notes it was not in force."""
     decision = evaluate({"age": 5}, as_of="2010-01-01", editions=["wt2023"])
-    assert "wt2023@2 was not in force on that date" in decision.editions_applied
+    assert "wt2023@3 was not in force on that date" in decision.editions_applied

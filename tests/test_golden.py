@@ -77,8 +77,9 @@ def test_compare_reports_editions_applied_but_not_expected_and_expected_but_not_
 
 
 def test_compare_reports_possible_outcomes_and_a_duty_that_did_not_arise() -> None:
-    decision = _decision(location="outside_england")  # normal residence unknown: (b) is open
-    assert compare(decision, {"wt2018": {"outcome": "undetermined", "possible": ["no_duty", "notify_panel"]}}) == []
+    decision = _decision(location="outside_england")  # normal residence unknown: (b) is open, and whose it is
+    assert compare(decision, {"wt2018": {"outcome": "undetermined", "possible": [
+        "no_duty", "notify_panel", "for_the_authority_where_the_child_lived"]}}) == []
     differences = compare(decision, {"wt2018": {"outcome": "undetermined", "possible": ["notify_panel"],
                                                 "duties": {"rapid_review": None}}})
     assert differences[0].startswith("wt2018: possible outcomes (panel_notification): expected ['notify_panel']")

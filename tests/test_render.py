@@ -57,22 +57,28 @@ def test_the_tone_of_every_outcome_of_every_edition_is_its_rank() -> None:
 
     The view derives the tone from the criteria that decided an answer (their kinds); this holds
     it to the outcome's place in every shipped edition, so a new edition that breaks the rule fails here.
+    An outcome that hands the duty to another body ("for_the_...", decided by considerations: the board
+    where the child lives, the authority where the child was harmed or that looked after the child) still
+    calls for action here (make sure that body knows): strong wherever it stands.
     """
     for edition in all_editions():
         kinds = {c.id: c.kind for c in edition.content.criteria}
         for definition in edition.content.determinations:
             outcomes = list(definition.outcomes)
-            # An outcome that hands the case to another body (the board where the child lives) comes first and
-            # still calls for action here (make sure that body knows): strong, and the rank rule holds after it.
-            redirects = 0
-            while len(outcomes) > 2 and all(kinds[c] == "consideration" for c in outcomes[redirects].criteria) \
-                    and outcomes[redirects].id.startswith("for_the_"):
-                redirects += 1
-            last = len(outcomes) - 1
-            for rank, outcome in enumerate(outcomes):
+
+            # An outcome that hands the case to another body (the board where the child lives) still calls for
+            # action here (make sure that body knows): strong, wherever it stands, and the rank rule holds for the rest.
+            def redirect(outcome: Any) -> bool:
+                return bool(outcome.criteria) and outcome.id.startswith("for_the_") and all(
+                    kinds[c] == "consideration" for c in outcome.criteria)
+
+            ranked = [o for o in outcomes if not redirect(o)]
+            last = len(ranked) - 1
+            for outcome in outcomes:
+                rank = ranked.index(outcome) if outcome in ranked else 0
                 # Two kinds of a required review (Wales: extended, then concise) are both duties: strong.
                 required = bool(outcome.criteria) and all(kinds[c] == "mandatory" for c in outcome.criteria)
-                expected = ("strong" if rank <= redirects or required else "none" if rank == last else "some")
+                expected = "strong" if rank == 0 or required else "none" if rank == last else "some"
                 if outcome.criteria:
                     determination, by_id = _decided(tuple(kinds[c] for c in outcome.criteria))
                 else:  # the default: decided by every criterion, none of them met

@@ -401,11 +401,12 @@ def test_schema_is_the_facts_json_schema(client: TestClient) -> None:
 
 
 def test_openapi_is_served_and_cdn_pages_are_not(client: TestClient) -> None:
-    """/openapi.json describes the API with the facts schema as the request body; /docs and /redoc are off."""
+    """/openapi.json describes the API with the facts schema (and the optional readings) as the request body;
+    /docs and /redoc are off."""
     spec = client.get("/openapi.json").json()
     assert {"/v1/evaluate", "/v1/editions", "/v1/criteria/{edition}", "/v1/schema"} <= set(spec["paths"])
     body = spec["paths"]["/v1/evaluate"]["post"]["requestBody"]["content"]["application/json"]["schema"]
-    assert set(body["properties"]) == set(FACT_NAMES)
+    assert set(body["properties"]) == set(FACT_NAMES) | {"readings"}
     assert "/" not in spec["paths"]
     for path in ("/docs", "/redoc"):
         response = client.get(path)

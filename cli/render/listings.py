@@ -28,8 +28,53 @@ def render_criteria(editions: Iterable[Edition], fmt: str = "table") -> str:
         else:
             out.append(f"{content.title}\n{edition.ref}, {in_force_words(start, until)}")
             out.append(tabulate(rows, headers=["Id", "Kind", "Criterion", "Citation"], tablefmt="simple"))
+        if content.readings:
+            out.append("")
+            out.extend(_reading_lines(edition, fmt))
         out.append("")
     return "\n".join(out)
+
+
+def _reading_lines(edition: Edition, fmt: str) -> list[str]:
+    """An edition's readings of its open passages, each with its options (choose one with --reading ID=OPTION)."""
+    content = edition.content
+    if fmt == "markdown":
+        lines = ["### Readings (choose an option with `--reading ID=OPTION`)", ""]
+        for reading in content.readings:
+            lines.append(f"- **`{reading.id}`**: {' '.join(reading.question.split())}")
+            for option in reading.options:
+                default = " (default)" if option.id == reading.default else ""
+                lines.append(f"  - `{option.id}`{default}: {option.says}")
+        return lines
+    lines = ["Readings (choose an option with --reading ID=OPTION):"]
+    for reading in content.readings:
+        lines.append(wrap(f"{reading.id}: {' '.join(reading.question.split())}", 110))
+        for option in reading.options:
+            default = " (default)" if option.id == reading.default else ""
+            lines.append("    " + wrap(f"{option.id}{default}: {option.says}", 104).replace("\n", "\n      "))
+    return lines
+
+
+def readings_markdown(editions: Iterable[Edition]) -> str:
+    """Every reading the editions declare, once, with the editions that declare it: the README's section.
+
+    Generated from the edition files (a test holds the README to it): the question, each option in plain words
+    (the default marked, with why), and the sources of each option.
+    """
+    by_id: dict[str, list[Edition]] = {}
+    for edition in editions:
+        for reading in edition.content.readings:
+            by_id.setdefault(reading.id, []).append(edition)
+    lines: list[str] = []
+    for reading_id, declaring in by_id.items():
+        reading = declaring[0].content.reading(reading_id)
+        refs = ", ".join(f"`{e.ref}`" for e in declaring)
+        lines.append(f"- **`{reading_id}`** ({refs}): {' '.join(reading.question.split())}")
+        for option in reading.options:
+            default = " **(default)**" if option.id == reading.default else ""
+            lines.append(f"  - `{option.id}`{default}: {option.says}. Sources: {'; '.join(option.sources)}.")
+        lines.append(f"  - Why the default: {' '.join(reading.why_default.split())}")
+    return "\n".join(lines) + "\n"
 
 
 def render_editions(editions: Iterable[Edition]) -> str:

@@ -6,7 +6,7 @@ import textwrap
 
 from tabulate import tabulate
 
-from ...engine.decision import CriterionResult, Decision
+from ...engine.decision import CriterionResult, Decision, EditionResult
 from .view import STATUS_WORDS, EditionView, decision_view, verdict
 
 WIDTH = 100
@@ -36,6 +36,8 @@ def _duty_rows(edition: EditionView) -> list[list[str]]:
     for duty in edition.duties:
         due = duty.due.isoformat() if duty.due else "(date not known: see rule)"
         rule = duty.deadline or "no deadline set"
+        if duty.started is not None:
+            rule += "; the clock started on " + duty.started.words
         if duty.skipped:
             rule += "; skipped: " + ", ".join(duty.skipped)
         rows.append([wrap(duty.action, 34), wrap(duty.by, 22), due, wrap(rule, 34),
@@ -77,6 +79,54 @@ def _edition_lines(edition: EditionView) -> list[str]:
             out.append(f"    Source: {criterion.citation}")
             if criterion.reading:
                 out.append(textwrap.indent(wrap("Reading: " + criterion.reading, WIDTH - 4), "    "))
+    out += _handed_on_lines(edition) + _note_lines(result) + _reading_lines(result)
+    return out
+
+
+def _indented(text: str) -> str:
+    return textwrap.indent(wrap(text, WIDTH - 4), "    ")
+
+
+def _handed_on_lines(edition: EditionView) -> list[str]:
+    """Duties another body owes: whose they are, and what this body should do (never a bare "no duty")."""
+    out: list[str] = []
+    for view in edition.determinations:
+        result = view.result
+        if result.owed_by is None and not result.next_steps:
+            continue
+        if not out:
+            out += ["", "Another body's duty, and what to do about it:"]
+        out.append(wrap(f"{result.title}: owed by: {result.owed_by or 'another body'}", WIDTH))
+        for step in result.next_steps:
+            out.append(_indented(f"Next step ({step.by}): {step.action}. Source: {step.source}"))
+    return out
+
+
+def _note_lines(result: EditionResult) -> list[str]:
+    """The edition's notes for a case like this one: other processes, and inferences it made."""
+    out: list[str] = []
+    if result.notes:
+        out += ["", "Notes (other processes that apply, and what was inferred):"]
+        for note in result.notes:
+            out += ["", note.title, _indented(note.text), f"    Source: {note.source}"]
+    return out
+
+
+def _reading_lines(result: EditionResult) -> list[str]:
+    """The readings of the law's open passages that bear on this case: the option applied, and the others."""
+    if not result.readings and not result.readings_note:
+        return []
+    out = ["", "Readings of the law's open passages:"]
+    for reading in result.readings:
+        chosen = "chosen" if reading.chosen_by == "caller" else "the default"
+        out += ["", wrap(f"{reading.id}: {' '.join(reading.question.split())}", WIDTH),
+                _indented(f"Applied ({chosen}): {reading.says}.")]
+        if reading.effect:
+            out.append(_indented(f"For this case: {reading.effect}."))
+        for alternative in reading.alternatives:
+            out.append(_indented(f"{alternative.summary} (--reading {reading.id}={alternative.option})"))
+    if result.readings_note:
+        out += ["", wrap(result.readings_note, WIDTH)]
     return out
 
 
@@ -85,6 +135,9 @@ def render_table(decision: Decision) -> str:
     view = decision_view(decision)
     out = [f"Case {decision.case_reference or '(no case reference)'}",
            wrap(f"Rules applied: {decision.editions_applied}", WIDTH)]
+    if decision.readings:
+        out.append(wrap("Readings chosen (the others take their defaults): "
+                        + ", ".join(f"{r}={o}" for r, o in decision.readings.items()), WIDTH))
     for edition in view.editions:
         out += _edition_lines(edition)
     out.append("")

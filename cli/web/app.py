@@ -23,7 +23,8 @@ from ..render.html import CSP, render_decision
 from .downloads import case_download, decision_download
 from .errors import ErrorBody, error_response, html_page, status, web_error
 from .events import add_event_routes
-from .forms import check_editions, first, form_options, form_to_data, login_page, media_type, parse_date_option
+from .forms import (api_readings, check_editions, first, form_options, form_readings, form_to_data, login_page,
+                    media_type, parse_date_option)
 from .forms import posted_form, render_form
 from .guard import Guard
 from .limits import BODY_TIMEOUT, MAX_EVALUATIONS, MAX_WAITING, Evaluations
@@ -42,6 +43,16 @@ _ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     503: {"model": ErrorBody, "description": "Too many requests in progress (server_busy)"},
     500: {"model": ErrorBody, "description": "The engine or the decision log failed (engine_error, log_error)"},
 }
+
+
+def _request_schema() -> dict[str, Any]:
+    """The body of ``POST /v1/evaluate``: a fact set, and optionally ``readings`` (options of declared readings)."""
+    schema = Facts.model_json_schema()
+    schema["properties"] = {**schema["properties"], "readings": {
+        "type": "object", "additionalProperties": {"type": "string"},
+        "description": "Options of the editions' declared readings, reading id -> option id (GET /v1/criteria/"
+                       "{edition} lists them); the others take their defaults. Not a fact."}}
+    return schema
 
 
 def _editions_json(all_versions: bool) -> list[dict[str, Any]]:
@@ -101,8 +112,9 @@ def create_app(token: str | None = None, log_path: str | None = None, *,
 
     # The functions below run in a worker thread (work.run), never on the event loop.
 
-    def decided(facts: Any, as_of: _dt.date | None, editions: list[str] | None, log: bool) -> Decision:
-        decision = faults.decide(facts, as_of=as_of, editions=editions)
+    def decided(facts: Any, as_of: _dt.date | None, editions: list[str] | None, log: bool,
+                readings: dict[str, str] | None = None) -> Decision:
+        decision = faults.decide(facts, as_of=as_of, editions=editions, readings=readings)
         if log and record is not None and log_path:
             record(log_path, decision)
         return decision
@@ -110,7 +122,7 @@ def create_app(token: str | None = None, log_path: str | None = None, *,
     def from_form(values: dict[str, list[str]], log: bool) -> tuple[Decision, _dt.date | None, list[str] | None]:
         facts = parse_facts(form_to_data(values), "form")
         as_of, editions = form_options(values)
-        return decided(facts, as_of, editions, log), as_of, editions
+        return decided(facts, as_of, editions, log, form_readings(values)), as_of, editions
 
     def decision_page(values: dict[str, list[str]], csrf: str) -> Response:
         decision, _, _ = from_form(values, log=True)
@@ -118,8 +130,9 @@ def create_app(token: str | None = None, log_path: str | None = None, *,
         return html_page(title, render_decision(decision, values, csrf=csrf))
 
     def from_json(body: bytes, as_of: _dt.date | None, editions: list[str] | None) -> Response:
-        facts = parse_facts(parse_text(decode(body, "request"), "request", "json"), "request")
-        return JSONResponse(decided(facts, as_of, editions, log=True).model_dump(mode="json"))
+        data, readings = api_readings(parse_text(decode(body, "request"), "request", "json"))
+        facts = parse_facts(data, "request")
+        return JSONResponse(decided(facts, as_of, editions, log=True, readings=readings).model_dump(mode="json"))
 
     @app.exception_handler(ScrError)
     async def scr_error(request: Request, error: ScrError) -> Response:
@@ -226,14 +239,19 @@ def create_app(token: str | None = None, log_path: str | None = None, *,
     @app.post("/v1/evaluate", tags=["decide"], response_model=Decision, responses={
         **_ERROR_RESPONSES, 404: {"model": ErrorBody, "description": "Unknown edition (edition_not_found)"}},
         openapi_extra={"requestBody": {"required": True, "content": {
-            "application/json": {"schema": Facts.model_json_schema()}}}})
+            "application/json": {"schema": _request_schema()}}}})
     async def evaluate_endpoint(
         request: Request,
         as_of: Annotated[str | None, Query(description="Apply the rules in force on this date (YYYY-MM-DD).")] = None,
         edition: Annotated[list[str] | None, Query(
             description="Apply this edition (id or id@version); repeat for several.")] = None,
     ) -> Response:
-        """Decide a case: the facts as a JSON object in, the decision out (as `scr check --format json`)."""
+        """Decide a case: the facts as a JSON object in, the decision out (as `scr check --format json`).
+
+        The object may also hold ``readings``: options of the editions' declared readings, as
+        ``{"lscb-discretionary-list": "seed"}`` (`GET /v1/criteria/{edition}` lists them); the others take
+        their defaults.
+        """
         if media_type(request) != "application/json":
             found = request.headers.get("content-type")
             # A browser can send text/plain or a form to another site without asking it first: JSON only.

@@ -71,6 +71,56 @@ def _number(text: str) -> Any:
     return value if math.isfinite(value) else text
 
 
+#: The prefix of the form's fields that choose an option of a declared reading (``reading.<id>``).
+READING_PREFIX = "reading."
+
+
+def form_readings(values: Mapping[str, list[str]]) -> dict[str, str] | None:
+    """The options of readings the form chose (a blank answer is the reading's default); checked when evaluated."""
+    chosen = {name[len(READING_PREFIX):]: (items or [""])[0].strip() for name, items in values.items()
+              if name.startswith(READING_PREFIX)}
+    return {reading: option for reading, option in chosen.items() if option} or None
+
+
+def api_readings(data: Any) -> tuple[Any, dict[str, str] | None]:
+    """The request body's facts, and the readings chosen under its key ``readings`` (a mapping of id to option)."""
+    if not isinstance(data, dict) or "readings" not in data:
+        return data, None
+    data = dict(data)
+    readings = data.pop("readings")
+    if readings is None:
+        return data, None
+    if not isinstance(readings, dict) or not all(isinstance(v, str) for v in readings.values()):
+        raise InputError("readings must map reading ids to options", [Problem(
+            "readings", repr(readings)[:60], "an object such as {\"lscb-discretionary-list\": \"seed\"}",
+            "GET /v1/criteria/{edition} lists each edition's readings and their options")], "request")
+    return data, readings
+
+
+@dataclass(frozen=True)
+class ReadingChoice:
+    """One declared reading on the form: its question and its options, the default first."""
+
+    id: str
+    question: str
+    options: tuple[tuple[str, str], ...]
+    chosen: str
+
+
+def reading_choices(values: Mapping[str, list[str]]) -> tuple[ReadingChoice, ...]:
+    """Every reading the newest editions declare, once, for the form's "which reading" questions."""
+    seen: dict[str, ReadingChoice] = {}
+    for edition in latest_editions():
+        for reading in edition.content.readings:
+            if reading.id not in seen:
+                default = reading.option(reading.default)
+                options = (("", f"Default: {default.says}"),) + tuple(
+                    (o.id, o.says) for o in reading.options if o.id != reading.default)
+                seen[reading.id] = ReadingChoice(reading.id, " ".join(reading.question.split()), options,
+                                                 first(values, READING_PREFIX + reading.id).strip())
+    return tuple(seen.values())
+
+
 def form_to_data(values: Mapping[str, list[str]]) -> dict[str, Any]:
     """The form's fact fields as the mapping :func:`parse_facts` reads.
 
@@ -81,7 +131,7 @@ def form_to_data(values: Mapping[str, list[str]]) -> dict[str, Any]:
     data: dict[str, Any] = {}
     problems = []
     for name, items in values.items():
-        if name in OPTION_FIELDS:
+        if name in OPTION_FIELDS or name.startswith(READING_PREFIX):
             continue
         if len(items) != 1:
             problems.append(Problem(name, f"{len(items)} answers", "one answer"))
@@ -179,6 +229,8 @@ class FormView:
     summary: tuple[tuple[str, str], ...] = ()
     as_of_problems: tuple[Problem, ...] = ()
     edition_problems: tuple[Problem, ...] = ()
+    readings: tuple[ReadingChoice, ...] = ()
+    reading_problems: tuple[Problem, ...] = ()
 
 
 def _choices(name: str) -> tuple[tuple[str, str], ...] | None:
@@ -219,7 +271,7 @@ def form_view(values: Mapping[str, list[str]] | None = None, error: ScrError | N
     problems = list(error.problems) if error else []
     summary = []
     for problem in problems:
-        named = problem.location in FACT_NAMES or problem.location in OPTION_FIELDS
+        named = problem.location in FACT_NAMES or problem.location in OPTION_FIELDS or problem.location == "readings"
         by_field.setdefault(problem.location if named else "", []).append(problem)
         where = fact_text(problem.location)[1] if problem.location in FACT_NAMES else problem.location
         text = f"{where}: found {problem.found}; expected {problem.expected}"
@@ -238,6 +290,8 @@ def form_view(values: Mapping[str, list[str]] | None = None, error: ScrError | N
         summary=tuple(summary),
         as_of_problems=tuple(by_field.get("as_of", ())),
         edition_problems=tuple(by_field.get("edition", ())),
+        readings=reading_choices(values),
+        reading_problems=tuple(p for key, ps in by_field.items() if key == "readings" for p in ps),
     )
 
 
@@ -254,6 +308,6 @@ def login_page(wrong: bool, csrf: str) -> Response:
     return html_page("Access token", render("login.html", wrong=wrong, csrf=csrf), status=401)
 
 
-__all__ = ["CSRF_FIELD", "FORM_TYPES", "OPTION_FIELDS", "FormView", "QuestionView", "check_editions", "form_options",
-           "form_to_data", "form_values", "form_view", "login_page", "media_type", "parse_date_option", "posted_form",
+__all__ = ["CSRF_FIELD", "FORM_TYPES", "OPTION_FIELDS", "READING_PREFIX", "FormView", "QuestionView", "ReadingChoice",
+           "api_readings", "check_editions", "form_options", "form_readings", "form_to_data", "form_values", "form_view", "login_page", "media_type", "parse_date_option", "posted_form",
            "render_form"]

@@ -57,6 +57,9 @@ class DecisionRecord(BaseModel):
     outcomes: dict[str, str] = Field(description="Edition id -> outcome of its main determination.")
     decision: dict[str, Any] = Field(description="The whole explained decision, as `scr check --format json`.")
     facts_redacted: bool = Field(default=False, description="True when every fact value was removed (see redact).")
+    # Left out when empty: a record made under the default readings is as it was before readings could be chosen.
+    readings: dict[str, str] = Field(default_factory=dict, exclude_if=lambda v: not v, description=(
+        "The options of declared readings the caller chose (reading id -> option id): a replay applies them."))
 
 
 def facts_hash(facts: dict[str, Any]) -> str:
@@ -81,6 +84,7 @@ def make_record(decision: Decision, made_at: _dt.datetime | None = None) -> Deci
         facts_hash=facts_hash(facts),
         outcomes=decision.outcomes,
         decision=decision.model_dump(mode="json"),
+        **({"readings": dict(decision.readings)} if decision.readings else {}),
     )
 
 

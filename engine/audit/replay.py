@@ -204,7 +204,9 @@ def replay(record: DecisionRecord | dict[str, Any], under: str | None = None) ->
                 editions.append(edition)
         # strict=False: a record is replayed on the facts it was made with; a cross-fact check added to the
         # fact model since then must not make an old record unreplayable.
-        decision = evaluate(parse_facts(parsed.facts, strict=False), as_of=parsed.as_of, editions=editions)
+        # The readings the caller chose when the decision was made are applied again (the others are defaults).
+        decision = evaluate(parse_facts(parsed.facts, strict=False), as_of=parsed.as_of, editions=editions,
+                            readings=parsed.readings or None)
     except ScrError as error:
         return ReplayResult(**base, status="error", what_if=bool(under), error=error_text(error))
     now = decision.model_dump(mode="json")
