@@ -80,7 +80,12 @@ def test_the_tone_of_every_outcome_of_every_edition_is_its_rank() -> None:
 
 
 def test_renderers_never_read_an_edition_again(monkeypatch: pytest.MonkeyPatch) -> None:
-    """With the edition catalogue unreachable, the table, Markdown and HTML of a decision still render."""
+    """With the edition catalogue unreachable, the table, Markdown and HTML of a decision still render.
+
+    The one place the presentation looks at an edition is reasons.py, for the shape of a criterion's
+    condition (never its words): without it, each "why" is the engine's evidence as given.
+    """
+    monkeypatch.setattr("scr_eligibility.cli.render.reasons._trees", lambda edition, version: None)
     neither = {"outcome": "neither", "age": 4, "awareness_date": "2017-05-02"}
     decisions = [evaluate(DIED), evaluate(OPEN), evaluate(neither)]
 
