@@ -125,4 +125,9 @@ def render_decision(decision: Decision, values: Mapping[str, Iterable[str]], *, 
     return render("decision.html", view=decision_view(decision), hidden=hidden, csrf=csrf)
 
 
-__all__ = ["CSP", "CSS", "join_lines", "page", "render", "render_decision"]
+def render_summary(decision: Decision) -> Markup:
+    """The printable one-page summary: what to do now, the outcomes, and the criteria met with their citations."""
+    return render("summary.html", view=decision_view(decision))
+
+
+__all__ = ["CSP", "CSS", "join_lines", "page", "render", "render_decision", "render_summary"]
