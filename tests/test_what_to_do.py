@@ -71,7 +71,7 @@ def test_nothing_owed_says_so_and_what_the_authority_may_still_choose() -> None:
     """Harm with no abuse or neglect known (WT2015): nothing owed, and the LSCB may still review."""
     decision = evaluate(load_case(ROOT / "examples" / "harm-no-abuse.not_met.yaml"))
     todo = what_to_do(decision)
-    assert not todo.steps and todo.nothing_owed and todo.nothing_owed.startswith("Nothing is owed")
+    assert not todo.steps and todo.nothing_owed and todo.nothing_owed.startswith("Nothing is owed under the rules applied")
     assert any("may still decide on a review" in c for c in todo.may_choose)
     table = render_table(decision, width=80)
     assert table.index("What to do now") < table.index("Nothing is owed") < table.index("=" * 80)

@@ -190,15 +190,15 @@ def what_to_do(decision: Decision, now: _dt.date | None = None) -> WhatToDo:
     nothing = None
     may: list[str] = []
     if not steps:
-        answers = "; ".join(f"{e.short_title}: {e.primary.label}" for e in decision.editions if e.primary.decided)
+        answers = "; ".join(f"{e.primary.label} ({e.short_title})" for e in decision.editions if e.primary.decided)
         open_main = any(not e.primary.decided for e in decision.editions)
         if open_main:
             nothing = "Nothing is owed yet on the facts given: the main answer is still open (below)."
         elif decision.editions:
-            nothing = f"Nothing is owed: {answers}."
+            nothing = f"Nothing is owed under the rules applied: {answers}."
         else:
             nothing = "No rules applied: give the date the authority became aware, or choose an edition."
-        may = _may_choose(decision)
+        may = [] if open_main else _may_choose(decision)
     return WhatToDo(tuple(steps), tuple(_open(decision)), tuple(_elsewhere(decision)), nothing, tuple(may))
 
 
