@@ -21,14 +21,15 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
+#: The browser; SCR_CHROMIUM names another path (a test of CI points it at nothing to see the skip).
+CHROMIUM = Path(os.environ.get("SCR_CHROMIUM", "/usr/bin/chromium"))
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(),
-    reason="needs headless Chromium: /usr/bin/chromium is missing (apt-get install -y chromium chromium-driver)")
+    reason=f"needs headless Chromium: {CHROMIUM} is missing (apt-get install -y chromium chromium-driver)")
 
 webdriver = pytest.importorskip("selenium.webdriver")
 from selenium.webdriver.chrome.options import Options
