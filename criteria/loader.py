@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as _dt
 import hashlib
 from pathlib import Path
 from typing import Any
@@ -12,7 +11,8 @@ from pydantic import ValidationError
 from ..errors import CriteriaError, InputError, Problem, expected_from_pydantic, unknown_name
 from ..facts import BOOL_FACTS, FACT_NAMES, NARROWER_VALUES, allowed_values
 from ..parsing import decode, parse_text
-from .model import OPS, All, Any_, Choice, Condition, CriteriaChoice, Edition, EditionFile, Leaf, Not, Reading, Ref
+from .model import (OPS, All, Any_, Choice, Condition, CriteriaChoice, Edition, EditionFile, Leaf, Not, Reading, Ref,
+                    rebuild)
 from .readings import check_readings, choices_in, defaults as default_options, resolve
 
 EDITIONS_DIR = Path(__file__).with_name("editions")
@@ -265,14 +265,10 @@ def _refs(condition: Condition) -> list[str]:
 
 def inline(condition: Condition, edition: Edition) -> Condition:
     """The condition with every ``ref`` replaced by what it names (refs are acyclic: checked on load)."""
-    if isinstance(condition, Ref):
-        target = {d.id: d.condition for d in edition.content.definitions}
-        target.update({c.id: c.condition for c in edition.content.criteria})
-        return inline(target[condition.name], edition)
-    if isinstance(condition, All):
-        return All(tuple(inline(i, edition) for i in condition.items))
-    if isinstance(condition, Any_):
-        return Any_(tuple(inline(i, edition) for i in condition.items))
-    if isinstance(condition, Not):
-        return Not(inline(condition.item, edition))
-    return condition
+    target = {d.id: d.condition for d in edition.content.definitions}
+    target.update({c.id: c.condition for c in edition.content.criteria})
+
+    def expand(node: Condition) -> Condition | None:
+        return rebuild(target[node.name], expand) if isinstance(node, Ref) else None
+
+    return rebuild(condition, expand)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -83,6 +84,21 @@ class Choice:
 
 
 Condition = Union[Leaf, All, Any_, Not, Ref, Choice]
+
+
+def rebuild(condition: Condition, replace: Callable[[Condition], Condition | None]) -> Condition:
+    """The condition with each node for which ``replace`` gives a condition replaced by it (``None``: keep the
+    node and rebuild below it). The one walk that inlining refs and resolving choices share."""
+    found = replace(condition)
+    if found is not None:
+        return found
+    if isinstance(condition, All):
+        return All(tuple(rebuild(i, replace) for i in condition.items))
+    if isinstance(condition, Any_):
+        return Any_(tuple(rebuild(i, replace) for i in condition.items))
+    if isinstance(condition, Not):
+        return Not(rebuild(condition.item, replace))
+    return condition
 
 
 class Definition(BaseModel):

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import Problem, unknown_name
-from .model import All, Any_, Choice, Condition, CriteriaChoice, Edition, EditionFile, Leaf, Not, Reading
+from .model import All, Any_, Choice, Condition, CriteriaChoice, Edition, EditionFile, Leaf, Not, Reading, rebuild
 
 #: The day Children Act 2004 s16C (notification to the Child Safeguarding Practice Review Panel) came into
 #: force: S.I. 2018/497 reg 3, commencing the Children and Social Work Act 2017.
@@ -104,15 +104,10 @@ def defaults(content: EditionFile) -> dict[str, str]:
 
 def resolve_condition(condition: Condition, chosen: Mapping[str, str]) -> Condition:
     """The condition with every choice replaced by the branch of the option chosen."""
-    if isinstance(condition, Choice):
-        return resolve_condition(condition.option(chosen[condition.reading]), chosen)
-    if isinstance(condition, All):
-        return All(tuple(resolve_condition(i, chosen) for i in condition.items))
-    if isinstance(condition, Any_):
-        return Any_(tuple(resolve_condition(i, chosen) for i in condition.items))
-    if isinstance(condition, Not):
-        return Not(resolve_condition(condition.item, chosen))
-    return condition
+    def pick(node: Condition) -> Condition | None:
+        return resolve_condition(node.option(chosen[node.reading]), chosen) if isinstance(node, Choice) else None
+
+    return rebuild(condition, pick)
 
 
 def resolve(content: EditionFile, chosen: Mapping[str, str]) -> EditionFile:

@@ -131,3 +131,72 @@ def test_the_ledger_imports_nothing_of_the_records_redaction_or_replay() -> None
     audit = "scr_eligibility.engine.audit."
     assert {m for m in reached if m.startswith(audit)} <= {audit + "store", audit + "canonical", audit + "checkpoints"}
     assert not {m for m in reached if m.startswith(("scr_eligibility.engine.evaluation", "scr_eligibility.rules"))}
+
+
+# The stages of docs/architecture.md, in order: a module may import its own stage and those before it.
+STAGES = ("core", "criteria", "rules", "engine", "cli")
+#: The facade names engine functions but loads them lazily (scr_eligibility._lazy), so it may look ahead.
+FACADE = "scr_eligibility"
+DOC = ROOT / "docs" / "architecture.md"
+_BEGIN, _END = "<!-- modules:", "<!-- end modules -->"
+
+
+def stage(module: str) -> str:
+    part = module.split(".")[1] if module.count(".") else ""
+    return part if part in STAGES else "core"
+
+
+def module_table() -> str:
+    """The architecture document's module table, from the package itself (names, stages, docstrings)."""
+    lines = ["| Module | Stage | Holds |", "| --- | --- | --- |"]
+    for name, (path, _) in sorted(modules().items()):
+        doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+        first = " ".join(doc.split("\n\n")[0].split()).replace("|", "\\|")
+        lines.append(f"| `{name}` | {stage(name)} | {first} |")
+    return "\n".join(lines)
+
+
+def _documented_table() -> str:
+    text = DOC.read_text(encoding="utf-8")
+    start = text.index("\n", text.index(_BEGIN)) + 1
+    return text[start:text.index(_END)].strip()
+
+
+def backwards(graph: dict[str, set[str]]) -> list[tuple[str, str]]:
+    """The imports that go against the stages (the facade excepted)."""
+    return sorted((m, t) for m, targets in graph.items() for t in targets
+                  if m != FACADE and STAGES.index(stage(t)) > STAGES.index(stage(m)))
+
+
+def test_no_module_imports_a_later_stage() -> None:
+    """facts -> criteria -> rules -> engine -> cli: an import the other way is a layering fault."""
+    assert backwards(import_graph()) == []
+
+
+def test_the_layer_check_can_fail() -> None:
+    """An engine module importing the CLI, or the facts importing the engine, is caught; the facade is exempt."""
+    graph = {"scr_eligibility.engine.batch": {"scr_eligibility.cli.check"},
+             "scr_eligibility.facts": {"scr_eligibility.engine.decision"},
+             FACADE: {"scr_eligibility.engine.evaluation"}, "scr_eligibility.cli.check": {"scr_eligibility.facts"}}
+    assert backwards(graph) == [("scr_eligibility.engine.batch", "scr_eligibility.cli.check"),
+                                ("scr_eligibility.facts", "scr_eligibility.engine.decision")]
+
+
+def test_the_architecture_document_lists_every_module_with_its_stage() -> None:
+    """docs/architecture.md's module table is the package as it is (regenerate: python tests/test_imports.py --write-doc)."""
+    assert _documented_table() == module_table()
+
+
+def test_every_module_says_what_it_holds() -> None:
+    """A module without a docstring leaves a blank in the architecture document."""
+    assert [name for name, (path, _) in modules().items()
+            if not ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))] == []
+
+
+if __name__ == "__main__":
+    import sys
+
+    if sys.argv[1:] == ["--write-doc"]:
+        text = DOC.read_text(encoding="utf-8")
+        start = text.index("\n", text.index(_BEGIN)) + 1
+        DOC.write_text(text[:start] + module_table() + "\n" + text[text.index(_END):], encoding="utf-8")
