@@ -23,6 +23,7 @@ def deadlines(aware_on: _dt.date, editions: tuple[str, ...]) -> None:
     from ..engine.deadlines import CALENDAR_SOURCE
     from ..engine.duties import schedule
     from ..errors import EditionNotFound, Problem
+    from .render.todo import undated_words
 
     chosen = [get_edition(e) for e in editions] or list(editions_in_force(aware_on))
     if not chosen:
@@ -33,7 +34,7 @@ def deadlines(aware_on: _dt.date, editions: tuple[str, ...]) -> None:
         return "\n".join(textwrap.wrap(text, width))
 
     rows = [[edition.ref, wrap(outcome, 24), wrap(duty.action, 36), wrap(duty.by, 20),
-             duty.due.isoformat() if duty.due else "(from another date)", wrap(duty.deadline or "-", 40),
+             duty.due.isoformat() if duty.due else wrap(undated_words(duty), 22), wrap(duty.deadline or "-", 40),
              f"{duty.basis}: {duty.source}"]
             for edition, outcome, duty in schedule(aware_on, chosen)]
     click.echo(f"Aware on {aware_on.isoformat()} ({aware_on.strftime('%A')}). Bank holidays: {CALENDAR_SOURCE}.")
