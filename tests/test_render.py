@@ -118,7 +118,7 @@ def test_open_criteria_come_from_the_decision_not_from_its_wording() -> None:
     decision = evaluate(OPEN, editions=["lscb-scr-2006"])
     page = str(html_renderer.render_decision(decision, {}))
     open_ids = {c.id for c in decision_view(decision).editions[0].primary.open}
-    assert open_ids and all(f"{c} – " in page for c in open_ids)
+    assert open_ids and all(f'<span class="mono">({c})</span>' in page for c in open_ids)
     reworded = _reworded(decision)
     assert all("(" not in p.when for e in reworded.editions for d in e.determinations for p in d.possible)
     assert {c.id for c in decision_view(reworded).editions[0].primary.open} == open_ids
@@ -138,7 +138,7 @@ def test_the_status_words_are_one_table_for_every_output() -> None:
     decision = evaluate(DIED)
     table, markdown = render_table(decision), render_markdown(decision)
     page = str(html_renderer.render_decision(decision, {}))
-    assert f"[{STATUS_WORDS['met'].loud}]" in table and f"**{STATUS_WORDS['not_met'].loud}**" in markdown
+    assert f"  {STATUS_WORDS['met'].loud}: " in table and f"**{STATUS_WORDS['not_met'].loud}**" in markdown
     assert f">{STATUS_WORDS['met'].plain}</span>" in page and f"<td>{STATUS_WORDS['not_met'].plain}</td>" in page
 
 

@@ -101,6 +101,6 @@ def test_the_result_summary_shows_the_deadlines(client: TestClient) -> None:
 def test_the_printable_summary_holds_what_to_do_the_outcome_and_the_criteria_met(client: TestClient) -> None:
     page = client.post("/print", data=_form(DIED)).text
     assert page.index("What to do now") < page.index("Outcome") < page.index("Criteria met")
-    assert "M1 – Abuse or neglect known or suspected and the child has died" in page
+    assert "Abuse or neglect known or suspected and the child has died (M1)" in page
     assert "LSCB Regulations 2006 (SI 2006/90) reg 5(2)(a),(b)(i)" in page
     assert "@page" in page  # the print stylesheet

@@ -67,7 +67,7 @@ def render_markdown(decision: Decision) -> str:
                 out += ["", "*Days the working-day deadlines do not count:* " + ", ".join(skipped)]
         out += ["", "### Criteria", ""]
         for criterion in result.criteria:
-            out.append(f"#### {criterion.id} — {criterion.title}: **{STATUS_WORDS[criterion.status].loud}**")
+            out.append(f"#### {criterion.title} ({criterion.id}): **{STATUS_WORDS[criterion.status].loud}**")
             out += ["", f"> {' '.join(criterion.text.split())}", "", f"*Source:* {criterion.citation}"]
             if criterion.reading:
                 out += ["", f"*Reading:* {criterion.reading}"]

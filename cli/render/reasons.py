@@ -32,6 +32,8 @@ from ...errors import ScrError
 
 #: Condition key: (fact, words). Two leaves with the same fact and words are the same condition to a reader.
 _Key = tuple[str, str]
+#: Facts that say where something happened: their answers read as "it happened ...".
+_PLACES = frozenset({"location", "death_location"})
 #: Subsets tried exhaustively (smallest first) before falling back to removing one condition at a time.
 _EXHAUSTIVE = 3
 
@@ -63,6 +65,8 @@ def _answer(item: Evidence) -> str:
         return ""
     if item.fact == "age":
         return f"age {item.value_label}"
+    if item.fact in _PLACES:
+        return f"it happened {item.value_label}"  # "(it happened elsewhere in England)", not a bare place
     return item.value_label
 
 

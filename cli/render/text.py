@@ -87,7 +87,7 @@ def what_to_do_lines(view: DecisionView, width: int) -> list[str]:
 
 def _criterion_lines(edition: EditionView, criterion: CriterionResult, width: int) -> list[str]:
     status = STATUS_WORDS[criterion.status].loud
-    out = [wrap(f"{criterion.id} [{status}] {criterion.title} ({criterion.kind})", width, "      ", first="  ")]
+    out = [wrap(f"{status}: {criterion.title} ({criterion.id}, {criterion.kind})", width, "      ", first="  ")]
     reasons = reason_words(edition.reasons[criterion.id])
     if reasons:
         out.append(wrap(reasons, width, "      ", first="      why: "))
@@ -130,7 +130,7 @@ def _edition_lines(edition: EditionView, width: int) -> list[str]:
                          "answer):", width)]
         for criterion in edition.quoted:
             out.append("")
-            out.append(wrap(f"{criterion.id} [{STATUS_WORDS[criterion.status].loud}] {criterion.title}", width))
+            out.append(wrap(f"{STATUS_WORDS[criterion.status].loud}: {criterion.title} ({criterion.id})", width))
             out.append(wrap(criterion.text, width, "    "))
             out.append(wrap(f"Source: {criterion.citation}", width, "    "))
             if criterion.reading:
