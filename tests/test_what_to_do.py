@@ -87,8 +87,11 @@ def test_a_death_elsewhere_in_england_names_the_authority_that_must_notify() -> 
     # The same child dying in this authority's area: the duty is this authority's, nothing is passed on.
     here = evaluate({**ELSEWHERE, "location": "in_area"})
     assert not any("where it happened" in o.body for o in what_to_do(here).elsewhere)
-    for text in _outputs(decision).values():
+    for name, text in _outputs(decision).items():
         assert "The local authority for the area in England where it happened" in text
+        assert "the duty is another body's" in text.lower(), name  # beside the "no duty" answer too
+    page = str(html_renderer.render_decision(decision, {}))
+    assert '<div class="outcome tone-some">' in page  # not the green of nothing owed
 
 
 def test_reasons_name_the_failing_part_not_a_satisfied_branch() -> None:

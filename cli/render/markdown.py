@@ -48,6 +48,9 @@ def render_markdown(decision: Decision) -> str:
     for edition in view.editions:
         result = edition.result
         out += [f"## {result.short_title} ({result.ref}, {edition.in_force})", ""]
+        for other in view.to_do.elsewhere:
+            if other.kind == "duty" and other.edition == result.ref:
+                out += [f"*The duty is another body's:* {other.body} {other.what}.", ""]
         for determination in edition.determinations:
             out.append(f"- **{determination.result.title}:** {determination.headline}")
             for caveat in determination.result.caveats:

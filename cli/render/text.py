@@ -94,14 +94,17 @@ def _criterion_lines(edition: EditionView, criterion: CriterionResult, width: in
     return out
 
 
-def _edition_lines(edition: EditionView, width: int) -> list[str]:
+def _edition_lines(edition: EditionView, width: int, view: DecisionView) -> list[str]:
     result = edition.result
     out = ["", "=" * width, wrap(f"{result.short_title} ({result.ref}, {edition.in_force})", width), "=" * width]
     question = max(20, width * 2 // 5)
     out.append(tabulate([[wrap(d.result.title, question), wrap(d.headline, width - question - 2)]
                          for d in edition.determinations], headers=["Question", "Answer"], tablefmt="simple"))
-    for view in edition.determinations:
-        determination = view.result
+    for other in view.to_do.elsewhere:
+        if other.kind == "duty" and other.edition == result.ref:
+            out.append(wrap(f"Note: the duty is another body's: {other.body} {other.what}.", width))
+    for determination_view in edition.determinations:
+        determination = determination_view.result
         for caveat in determination.caveats:
             out.append(wrap(f"Note ({determination.title}): {caveat}", width))
         if not determination.decided:
@@ -146,7 +149,7 @@ def render_table(decision: Decision, width: int | None = None) -> str:
            wrap(f"Rules applied: {decision.editions_applied}", width), ""]
     out += what_to_do_lines(view, width)
     for edition in view.editions:
-        out += _edition_lines(edition, width)
+        out += _edition_lines(edition, width, view)
     out.append("")
     if view.deciding_facts:
         out.append(wrap("Unknown facts that could change an answer: " + ", ".join(view.deciding_facts), width))

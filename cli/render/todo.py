@@ -98,6 +98,10 @@ class Elsewhere:
     body: str
     what: str
     source: str
+    #: "duty" (a duty this authority would have had, another's here), "decision" (another body decides) or "note".
+    kind: str = "note"
+    #: The edition it comes from (its ref).
+    edition: str = ""
 
 
 @dataclass(frozen=True)
@@ -149,7 +153,7 @@ def _another_authority(edition: EditionResult) -> Elsewhere | None:
         "The local authority for the area in England where it happened",
         "must notify the Child Safeguarding Practice Review Panel, and its safeguarding partners carry out the rapid "
         "review; make sure that authority knows (this authority may still need to work with it)",
-        "Children Act 2004 s16C(1)(a), as read by this edition (see s16C-1a)")
+        "Children Act 2004 s16C(1)(a), as read by this edition (see s16C-1a)", "duty", edition.ref)
 
 
 def _elsewhere(decision: Decision) -> list[Elsewhere]:
@@ -163,9 +167,9 @@ def _elsewhere(decision: Decision) -> list[Elsewhere]:
             met = [c for c in determination.decided_by if c in by_id and by_id[c].status == "met"]
             if determination.decided and met and not determination.duties and determination.who_decides:
                 out.append(Elsewhere(determination.label, determination.who_decides,
-                                     f"{edition.short_title} ({edition.ref}), {', '.join(met)}"))
+                                     f"{edition.short_title} ({edition.ref}), {', '.join(met)}", "decision", edition.ref))
         for note in edition.notes:
-            out.append(Elsewhere(note.title, note.text, note.source))
+            out.append(Elsewhere(note.title, note.text, note.source, "note", edition.ref))
     return out
 
 
