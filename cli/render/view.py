@@ -2,6 +2,9 @@
 
 A renderer words and lays out what is here. It never reads an edition again and never parses
 the engine's prose: everything it needs comes from the decision, through :func:`decision_view`.
+The one look at an edition is here, in :mod:`.reasons`: the shape of a criterion's condition
+(never its words), to choose which of the engine's evidence decided it; without the edition the
+evidence is shown as the engine gave it. "What to do now" is worked out in :mod:`.todo`.
 The status words and the in-force wording live here too, so every output says them alike.
 """
 
