@@ -170,3 +170,20 @@ def test_a_duty_without_a_date_is_worded_one_way_everywhere_with_the_reason() ->
         for duty in duties:
             assert undated_words(duty) in flat, name
         assert "date not known: see rule" not in flat and "no deadline set" not in flat, name
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_every_note_the_web_page_shows_is_in_the_terminal(path: Path) -> None:
+    """Caveats, duty notes, who decides and the edition's notes: shown on the web page, and in the table too."""
+    decision = evaluate(load_case(path))
+    page = " ".join(html.unescape(str(html_renderer.render_decision(decision, {}))).split())
+    table = " ".join(render_table(decision, width=80).split())
+    notes = [n.text for e in decision.editions for n in e.notes]
+    for edition in decision.editions:
+        for determination in edition.determinations:
+            notes += list(determination.caveats) + [determination.who_decides or ""]
+            notes += [d.note or "" for d in determination.duties]
+    for note in filter(None, notes):
+        words = " ".join(note.split())
+        assert words in page, words[:60]
+        assert words in table, words[:60]

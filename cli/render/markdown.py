@@ -53,6 +53,8 @@ def render_markdown(decision: Decision) -> str:
                 out += [f"*The duty is another body's:* {other.body} {other.what}.", ""]
         for determination in edition.determinations:
             out.append(f"- **{determination.result.title}:** {determination.headline}")
+            if determination.result.who_decides:
+                out.append(f"  - *Who decides:* {_cell(determination.result.who_decides)}")
             for caveat in determination.result.caveats:
                 out.append(f"  - *Note:* {caveat}")
             for possible in determination.result.possible:

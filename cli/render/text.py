@@ -100,6 +100,9 @@ def _edition_lines(edition: EditionView, width: int, view: DecisionView) -> list
     question = max(20, width * 2 // 5)
     out.append(tabulate([[wrap(d.result.title, question), wrap(d.headline, width - question - 2)]
                          for d in edition.determinations], headers=["Question", "Answer"], tablefmt="simple"))
+    # The web page says who decides each answer; so does the terminal (once per wording).
+    for who in dict.fromkeys(d.result.who_decides for d in edition.determinations if d.result.who_decides):
+        out.append(wrap(f"Who decides: {who}", width, "    ", first="  "))
     for other in view.to_do.elsewhere:
         if other.kind == "duty" and other.edition == result.ref:
             out.append(wrap(f"Note: the duty is another body's: {other.body} {other.what}.", width))
