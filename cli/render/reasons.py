@@ -187,8 +187,11 @@ def met_but_for(criterion: CriterionResult, edition: EditionResult, fact: str) -
 
 
 def reason_words(reasons: Iterable[Reason]) -> str:
-    """The reasons in a line, ``; `` between them."""
-    return "; ".join(r.words() for r in reasons)
+    """The reasons in a line, ``; `` between them; the conditions not yet known said once, together."""
+    items = list(reasons)
+    unknown = [r.condition for r in items if r.verdict == "unknown"]
+    known = [r.words() for r in items if r.verdict != "unknown"]
+    return "; ".join(known + (["not yet known: " + "; ".join(unknown)] if unknown else []))
 
 
 __all__ = ["Reason", "deciding", "met_but_for", "reason_words"]
