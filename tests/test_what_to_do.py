@@ -187,3 +187,24 @@ def test_every_note_the_web_page_shows_is_in_the_terminal(path: Path) -> None:
         words = " ".join(note.split())
         assert words in page, words[:60]
         assert words in table, words[:60]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(fact_sets())
+def test_the_reasons_alone_decide_the_criterion(facts: dict[str, Any]) -> None:
+    """With only the conditions a reason names known (every other unknown), the criterion comes out as the engine
+    said: the reason is the deciding condition, not a part of it."""
+    from scr_eligibility.cli.render import reasons as module
+
+    decision = evaluate(facts)
+    for edition in decision.editions:
+        trees = module._trees(edition.edition, edition.version)
+        assert trees is not None
+        for criterion in edition.criteria:
+            if criterion.status == "unknown" or not criterion.evidence:
+                continue
+            chosen = deciding(criterion, edition)
+            if len(chosen) == len(criterion.evidence):
+                continue  # nothing cut away (or the tree did not match): the engine's own evidence
+            known = {(r.fact, r.condition): r.verdict in ("yes", "presumed") for r in chosen}
+            assert module._truth(trees[criterion.id], known) is (criterion.status == "met"), (criterion.id, chosen)
