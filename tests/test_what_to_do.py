@@ -208,3 +208,14 @@ def test_the_reasons_alone_decide_the_criterion(facts: dict[str, Any]) -> None:
                 continue  # nothing cut away (or the tree did not match): the engine's own evidence
             known = {(r.fact, r.condition): r.verdict in ("yes", "presumed") for r in chosen}
             assert module._truth(trees[criterion.id], known) is (criterion.status == "met"), (criterion.id, chosen)
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_what_to_do_and_by_when_is_on_the_first_screen(path: Path) -> None:
+    """Issue 14's "done when": every duty's "By when" (or that nothing is owed) within the first 40 lines at 100
+    columns, before any edition's detail."""
+    lines = render_table(evaluate(load_case(path)), width=100).splitlines()
+    first_screen = "\n".join(lines[:40])
+    steps = decision_view(evaluate(load_case(path))).to_do.steps
+    assert first_screen.count("By when:") == len(steps)
+    assert steps or "Nothing is owed" in first_screen
