@@ -219,3 +219,17 @@ def test_what_to_do_and_by_when_is_on_the_first_screen(path: Path) -> None:
     steps = decision_view(evaluate(load_case(path))).to_do.steps
     assert first_screen.count("By when:") == len(steps)
     assert steps or "Nothing is owed" in first_screen
+
+
+@pytest.mark.parametrize("columns", [80, 100])
+def test_scr_check_fits_80_and_100_columns_and_opens_with_what_to_do_now(columns: int) -> None:
+    from click.testing import CliRunner
+
+    from scr_eligibility.cli.main import main
+
+    result = CliRunner().invoke(main, ["check", str(ROOT / "examples" / "wt2018-harm-in-scotland.notify_panel.yaml")],
+                                env={"COLUMNS": str(columns)})
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[3:5] == ["What to do now", "=============="]
+    assert all(len(line) <= columns for line in lines)
