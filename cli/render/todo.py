@@ -178,9 +178,9 @@ def _may_choose(decision: Decision) -> list[str]:
     for edition in decision.editions:
         ids = {d.id for d in edition.determinations}
         if "local_review" in ids:
-            out.append("The safeguarding partners may still decide on a local child safeguarding practice review "
-                       "of a case that does not meet the criteria, for the learning it offers (they decide, not "
-                       f"this tool) ({edition.short_title}).")
+            out.append("The safeguarding partners may still choose to review the case locally for the learning "
+                       "it offers (a local learning review below the criteria is theirs to decide, not this tool's) "
+                       f"({edition.short_title}).")
         elif "scr" in ids:
             out.append("The LSCB may still decide on a review of a case that does not meet the Serious Case Review "
                        f"criteria (a local learning review) ({edition.short_title}).")
