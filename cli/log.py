@@ -113,6 +113,11 @@ def _cell_editions(record: dict[str, Any]) -> str:
 
 
 def _cell_outcomes(record: dict[str, Any]) -> str:
+    from ..engine.audit.stored import is_event
+
+    if is_event(record):
+        outcome = f" ({record['outcome']})" if record.get("outcome") else ""
+        return f"event: {record.get('kind')}{outcome} on {record.get('on')}"
     outcomes = record.get("outcomes")
     if not isinstance(outcomes, dict):
         return ""
@@ -141,6 +146,7 @@ def show(file: str, since: _dt.date | None, until: _dt.date | None, edition: str
              case_reference(r) or "", _cell_editions(r), _cell_outcomes(r)]
             for seq, r in log.numbered_entries(record_filter(since, until, edition, outcome))]
     if rows:
+        # An event names the record it follows; its Outcomes cell says what was done and when.
         click.echo(tabulate(rows, headers=["Seq", "Made at (UTC)", "Record", "Case", "Editions", "Outcomes"],
                             tablefmt="simple"))
         click.echo("")
@@ -208,16 +214,20 @@ def export(file: str, output: str | None, redact: bool) -> None:
 def import_(file: str, source: IO[bytes]) -> None:
     """Append every record in SOURCE (JSON Lines, as `scr log export` writes; - for standard input) to the log FILE.
 
-    Each line must be a decision record; all are checked before any is written, and they are
+    Each line must be a decision record or an event; all are checked before any is written, and they are
     written in one transaction, so a bad line writes nothing. FILE is created if it does not
     exist. The records get new sequence numbers in FILE's chain.
     """
+    from ..engine.audit.events import import_validator
     from ..engine.audit.ledger import Ledger
-    from ..engine.audit.records import parse_record
+    from ..engine.audit.stored import is_event
 
     log = Ledger(file)
+    # An event must follow a record: one already in the log, or one on an earlier line (an export carries both).
+    known = {str(b.get("record_id")) for _, b in log.numbered_entries(lambda _seq, b: not is_event(b))}
     # source=: errors name the file read, not the log.
-    count = log.import_jsonl(source.read(), validate=parse_record, source=str(getattr(source, "name", "SOURCE")))
+    count = log.import_jsonl(source.read(), validate=import_validator(known),
+                             source=str(getattr(source, "name", "SOURCE")), what="a decision record or an event")
     seq, _hash = log.head()
     click.echo(f"Imported {count} record{'' if count == 1 else 's'} into {file}; it now has {_entries(seq)}.")
 
@@ -237,3 +247,9 @@ def keygen(key: str) -> None:
     click.echo(f"Private key: {key} (mode 0600: keep it where only the log's writers can read it)")
     click.echo(f"Public key:  {public_key_path(key)} (give it to auditors)")
     click.echo(f"Key id:      {made.key_id}")
+
+
+# The report reads events as well as decisions; it lives in its own module to keep this one small.
+from .log_report import report as _report  # noqa: E402 - registered after the group's own commands
+
+log_group.add_command(_report)

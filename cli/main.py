@@ -83,6 +83,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                   "with its due date and rule."),
     "editions": (".editions:editions", "List the editions of the rules with their in-force dates, versions and "
                  "content hashes."),
+    "event": (".event:event_group", "Record events on logged decisions: notifications, the rapid review, the "
+              "partners' decision, corrections."),
     "log": (".log:log_group", "Check, list, export and import a decision log (the file `scr check --log FILE` "
             "writes)."),
     "replay": (".replay:replay", "Re-run every decision in SOURCE and say whether the same rules still give the "
@@ -92,6 +94,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "template": (".template:template", "Print a blank fact set (YAML) with a comment per fact; every value is "
                  "unknown."),
     "test": (".suite:suite_test", "Run every case file in DIRECTORY against what it expects; exit 1 if any fails."),
+    "timeline": (".timeline:timeline", "Show each case's duties, the events that met them, the partners' decisions "
+                 "and the corrections."),
 }
 
 

@@ -52,8 +52,23 @@ def _read_source(source: str) -> tuple[int, Iterator[Item], Any]:
 
         log = Ledger(source, read_only=True)
         total = log.head()[0]
-        return total, ((f"entry {seq}", record) for seq, record in log.numbered_entries()), log
+        return total, ((f"entry {seq}", record) for seq, record in log.numbered_entries(_records_only)), log
     return *_jsonl(data, source), None
+
+
+#: record id -> the id of the record a correction replaced it by, as the source is read.
+_REPLACED: dict[str, str] = {}
+
+
+def _records_only(seq: int, body: dict[str, Any]) -> bool:
+    """Keep decision records; events are not decisions and are not replayed (a correction is noted)."""
+    from ..engine.audit.stored import is_event
+
+    if not is_event(body):
+        return True
+    if body.get("kind") == "correction" and isinstance(body.get("replaced_by"), str):
+        _REPLACED[str(body.get("record_id"))] = body["replaced_by"]
+    return False
 
 
 def _jsonl(data: bytes, name: str) -> tuple[int, Iterator[Item]]:
@@ -66,7 +81,8 @@ def _jsonl(data: bytes, name: str) -> tuple[int, Iterator[Item]]:
         exc.message = f"{name} is neither a decision log nor UTF-8 JSON Lines"
         raise
     items: list[Item] = [(f"line {line.number}", line.value if line.value is not None else
-                          f"{line.reason}: {line.detail}") for line in lines]
+                          f"{line.reason}: {line.detail}") for line in lines
+                         if not isinstance(line.value, dict) or _records_only(line.number, line.value)]
     return len(items), iter(items)
 
 
@@ -139,7 +155,9 @@ def replay(source: str, under: str | None, fmt: str, progress: bool | None) -> N
     (`scr log export`), or - for JSON Lines on standard input. Each record is re-evaluated under
     the edition versions it names, checked against their content hashes; a record that cannot
     be replayed (an edition version this installation does not have, redacted facts) is
-    reported as an error and the others are still replayed. A log is verified first.
+    reported as an error and the others are still replayed. A log is verified first. Events
+    (`scr event add`) are not decisions and are not replayed; where a correction replaced a
+    record, the table says which records are their case's current one.
 
     Exit status: 0 when every record replays the same (with --under: whenever every record
     could be replayed, whatever would change); 1 when a record differs or cannot be
@@ -152,6 +170,7 @@ def replay(source: str, under: str | None, fmt: str, progress: bool | None) -> N
 
     if under:
         under = get_edition(under).ref  # an unknown edition is a usage error for the whole run, before any work
+    _REPLACED.clear()
     total, items, log = _read_source(source)
     verify_failed = False
     if log is not None:
@@ -176,7 +195,8 @@ def replay(source: str, under: str | None, fmt: str, progress: bool | None) -> N
 
     if fmt == "jsonl":
         for where, result in results:
-            click.echo(json.dumps({"source": where} | result.model_dump(mode="json"), ensure_ascii=False))
+            current = {"replaced_by": _REPLACED[result.record_id]} if result.record_id in _REPLACED else {}
+            click.echo(json.dumps({"source": where} | result.model_dump(mode="json") | current, ensure_ascii=False))
     elif not results:
         click.echo(f"{source}: no records to replay.")
     elif under:
@@ -198,8 +218,14 @@ def replay(source: str, under: str | None, fmt: str, progress: bool | None) -> N
 def _replay_report(results: list[tuple[str, Any]]) -> None:
     rows = [[_label(where, r), _case(r), _editions_cell(r), _outcomes_cell(r.old_outcomes), _status(r),
              _differences(r)] for where, r in results]
-    click.echo(tabulate(rows, headers=["Record", "Case", "Editions", "Recorded outcome", "Replay", "How it differs"],
-                        tablefmt="simple"))
+    headers = ["Record", "Case", "Editions", "Recorded outcome", "Replay", "How it differs"]
+    if _REPLACED:
+        # Only a source with corrections has records that are no longer their case's current one.
+        headers.insert(2, "Current")
+        for row, (_where, r) in zip(rows, results, strict=True):
+            replaced = _REPLACED.get(r.record_id)
+            row.insert(2, f"replaced by {replaced[:8]}" if replaced else "current")
+    click.echo(tabulate(rows, headers=headers, tablefmt="simple"))
     counts = Counter(r.status for _, r in results)
     reworded = sum(r.status == "same" and r.wording_changed for _, r in results)
     worded = f" ({reworded} with the explanation worded differently)" if reworded else ""

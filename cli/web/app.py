@@ -23,6 +23,7 @@ from ..render.html import CSP, render_decision, render_summary
 from .adaptive import ALL, Relevance, case_values, relevance
 from .downloads import case_download, decision_download
 from .errors import ErrorBody, error_response, html_page, status, web_error
+from .events import add_event_routes
 from .forms import check_editions, first, form_options, form_to_data, login_page, media_type, parse_date_option
 from .forms import follow_case, posted_form, render_form
 from .guard import Guard
@@ -258,6 +259,10 @@ def create_app(token: str | None = None, log_path: str | None = None, *,
         response = RedirectResponse("/", status_code=303)
         response.delete_cookie(SESSION_COOKIE, path="/")
         return response
+
+    # ---- the case after the decision: timelines and events (cli/web/events.py) ----
+
+    add_event_routes(app, log_path, work)
 
     # ---- the API ----
 

@@ -194,15 +194,15 @@ class Ledger:
         return seqs
 
     def import_jsonl(self, inp: TextIO | str | bytes, validate: Callable[[Body, str], object] | None = None, *,
-                     source: str | None = None) -> int:
+                     source: str | None = None, what: str = "a decision record") -> int:
         """Append every entry read from ``inp`` (JSON Lines: one JSON object per line); return how many.
 
         The entries are re-chained in this log (new sequence numbers and hashes). All
         lines are read and checked first, and all are written in ONE transaction, so a
         bad line (named by its 1-based number) or a fault writes nothing. Blank lines
         are skipped. ``validate(body, where)`` may refuse an entry by raising a
-        :class:`ScrError` (the ledger itself does not know the record format). Errors name
-        ``source``, else the stream's name, else this log.
+        :class:`ScrError` (the ledger itself does not know the record format; ``what`` names the
+        entries it expects, for the message). Errors name ``source``, else the stream's name, else this log.
         """
         name = getattr(inp, "name", None)
         source = source or (name if isinstance(name, str) else self.path)
@@ -222,7 +222,7 @@ class Ledger:
                 try:
                     validate(line.value, f"{source} {where}")
                 except ScrError as exc:
-                    raise InputError(f"{where} is not a decision record; nothing was imported",
+                    raise InputError(f"{where} is not {what} ({exc.message}); nothing was imported",
                                      exc.problems, source) from None
             try:
                 texts.append(entry_text(line.value))

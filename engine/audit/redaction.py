@@ -10,13 +10,13 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from .stored import objects_in
+from .stored import is_event, objects_in
 
 #: What a redacted value's words become (``value_label``, ``editions_applied``).
 REDACTED = "(redacted)"
 
 def redact(record: dict[str, Any]) -> dict[str, Any]:
-    """A copy of ``record`` (a record as JSON data) with every fact value removed.
+    """A copy of ``record`` (a record as JSON data) with every fact value removed (an event: its note).
 
     Removed: ``facts`` and ``decision.facts`` (null), each criterion's evidence ``value``
     (null) and ``value_label`` ("(redacted)"), and what is computed from the case's dates
@@ -29,6 +29,8 @@ def redact(record: dict[str, Any]) -> dict[str, Any]:
     another shape is left as it is (only keys already present are changed, besides
     ``facts`` and ``facts_redacted``). The input is not changed.
     """
+    if is_event(record):
+        return redact_event(record)
     out = copy.deepcopy(record)
     out["facts"] = None
     out["facts_redacted"] = True
@@ -54,6 +56,18 @@ def redact(record: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def redact_event(event: dict[str, Any]) -> dict[str, Any]:
+    """A copy of an event (:mod:`.events`) without its note, the one free text it holds.
+
+    Kept: its kind, date, outcome and the records it links, so that a redacted export still
+    supports a timeliness audit. ``note_redacted`` is set true. The input is not changed.
+    """
+    out = copy.deepcopy(event)
+    out["note"] = None
+    out["note_redacted"] = True
+    return out
+
+
 def _redact_dates(part: dict[str, Any]) -> None:
     if "as_of" in part:
         part["as_of"] = None
@@ -61,4 +75,4 @@ def _redact_dates(part: dict[str, Any]) -> None:
         part["editions_applied"] = REDACTED
 
 
-__all__ = ["REDACTED", "redact"]
+__all__ = ["REDACTED", "redact", "redact_event"]

@@ -15,6 +15,16 @@ from typing import Any
 from ...criteria.model import edition_ref
 from ...errors import LogError, Problem
 
+#: The ``entry`` of an event's body. Decision records have no ``entry`` key (they were the only entries
+#: before events), so every record ever written is still a record.
+ENTRY_EVENT = "event"
+
+
+def is_event(body: dict[str, Any]) -> bool:
+    """Whether a stored entry is an event (:mod:`.events`) rather than a decision record."""
+    return body.get("entry") == ENTRY_EVENT
+
+
 def objects_in(value: Any) -> list[dict[str, Any]]:
     """The JSON objects in ``value`` if it is a list (others skipped), else none."""
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
@@ -96,4 +106,4 @@ def record_filter(
 
 
 
-__all__ = ["case_reference", "edition_refs", "objects_in", "record_filter"]
+__all__ = ["ENTRY_EVENT", "case_reference", "is_event", "edition_refs", "objects_in", "record_filter"]
