@@ -286,3 +286,38 @@ def test_the_printable_summary_fits_one_page(server: str, browser: WebDriver) ->
 def _pages(data: str) -> int:
     """The number of pages of a PDF from Chromium (its page objects)."""
     return len(re.findall(rb"/Type\s*/Page[^s]", base64.b64decode(data)))
+
+
+CUSTODY_2024 = """case_reference: BT-2024-CUST
+incident_date: 2024-05-01
+awareness_date: 2024-05-02
+age: 16
+outcome: died
+abuse_or_neglect: suspected
+location: in_area
+custody: on_remand
+remanded_to: youth_detention_accommodation
+custody_setting: young_offender_institution
+looked_after: yes
+"""
+
+
+@pytest.mark.parametrize("case", ["overlap-2019-death-abuse-known.scr_required+notify_panel.yaml", "custody-2024"])
+def test_the_longest_summaries_still_print_on_one_page(server: str, browser: WebDriver, case: str,
+                                                      tmp_path: Path) -> None:
+    """The overlap of two editions (six duties) and a 2024 death on remand (with its notes of other processes)."""
+    path = ROOT / "examples" / case
+    if case == "custody-2024":
+        path = tmp_path / "custody.yaml"
+        path.write_text(CUSTODY_2024, encoding="utf-8")
+    browser.set_window_size(1100, 1400)
+    browser.get(server + "/")
+    browser.find_element(By.ID, "f-case_file").send_keys(str(path))
+    browser.find_element(By.XPATH, "//button[text()='Load the case']").click()
+    WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.ID, "f-outcome-died"))
+    _submit(browser)
+    browser.find_element(By.XPATH, "//button[text()='Printable summary']").click()
+    WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".summary-page"))
+    pdf = browser.execute_cdp_cmd("Page.printToPDF", {"paperWidth": 8.27, "paperHeight": 11.69,
+                                                       "preferCSSPageSize": True})
+    assert _pages(pdf["data"]) == 1
