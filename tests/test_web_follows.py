@@ -104,3 +104,4 @@ def test_the_printable_summary_holds_what_to_do_the_outcome_and_the_criteria_met
     assert "Abuse or neglect known or suspected and the child has died (M1)" in page
     assert "LSCB Regulations 2006 (SI 2006/90) reg 5(2)(a),(b)(i)" in page
     assert "@page" in page  # the print stylesheet
+    assert "<strong>SCR required</strong>. Notifiable incident (report to Ofsted and the LSCB): " in page
