@@ -24,10 +24,10 @@ from .reasons import met_but_for
 HOW: dict[str, str] = {
     "notify_panel": "the Panel's online notification (the child safeguarding incident notification system, "
                     "gov.uk: \"Report a serious child safeguarding incident\")",
-    "notify_secretary_of_state_and_ofsted": "the same online notification system as the Panel's, which notifies "
-                                            "the Secretary of State and Ofsted",
+    "notify_secretary_of_state_and_ofsted": "the Panel's online notification system, which local authorities can also "
+                                            "use to notify Ofsted and the Secretary of State (gov.uk: \"Report a "
+                                            "serious child safeguarding incident\")",
     "notify_ofsted_and_lscb": "the Ofsted notification (a serious incident notification), and a report to the LSCB",
-    "rapid_review": "the rapid review, sent to the Panel",
 }
 #: The words for the basis of a duty when it sets no time limit.
 _BASIS = {"statute": "the statute", "regulations": "the regulations", "guidance": "the guidance"}
