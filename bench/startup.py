@@ -44,11 +44,13 @@ def _time(argv: list[str]) -> float:
     return time.perf_counter() - start
 
 
-def measure(repeat: int) -> list[list[str]]:
-    """One row per command: median seconds, the baseline's median, the ratio and the target."""
+def measure(repeat: int, only: tuple[str, ...] | None = None) -> list[list[str]]:
+    """One row per command (or per command named in ``only``): median ms, the baseline's median, the ratio, the target."""
     baseline = [sys.executable, "-c", "pass"]
     rows = []
     for label, (args, target) in COMMANDS.items():
+        if only is not None and label not in only:
+            continue
         argv = _scr() + args
         _time(argv)  # warm the file cache
         ours, base = [], []

@@ -37,12 +37,21 @@ def all_editions() -> tuple[Edition, ...]:
 
 
 def latest_editions() -> tuple[Edition, ...]:
-    """The newest version of each edition."""
+    """The newest version of each edition (worked out once for the editions shipped; every decision asks)."""
+    shipped = all_editions()
+    memo = _latest_memo.get("latest")
+    if memo is not None and memo[0] is shipped:
+        return memo[1]
     latest: dict[str, Edition] = {}
-    for edition in all_editions():
+    for edition in shipped:
         if edition.id not in latest or edition.version > latest[edition.id].version:
             latest[edition.id] = edition
-    return tuple(sorted(latest.values(), key=lambda e: (e.content.in_force.from_, e.id)))
+    result = tuple(sorted(latest.values(), key=lambda e: (e.content.in_force.from_, e.id)))
+    _latest_memo["latest"] = (shipped, result)  # keyed on the very tuple: a reloaded catalogue is worked out anew
+    return result
+
+
+_latest_memo: dict[str, tuple[tuple[Edition, ...], tuple[Edition, ...]]] = {}
 
 
 def get_edition(edition_id: str, version: int | None = None) -> Edition:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic_core import to_json
 
 from ..criteria.model import edition_ref
 from ..facts import Facts
@@ -19,8 +20,9 @@ UNDETERMINED = "undetermined"
 
 
 _set = object.__setattr__
-#: Per model class, its fields' defaults (filled in by build for fields not given).
-_DEFAULTS: dict[type, dict[str, Any]] = {}
+#: Per model class: its fields' defaults (filled in by build for fields not given), its number of fields
+#: and the set of all its field names.
+_DEFAULTS: dict[type, tuple[dict[str, Any], int, set[str]]] = {}
 
 
 class _Model(BaseModel):
@@ -31,18 +33,26 @@ class _Model(BaseModel):
         """``model_construct(**values)`` without its per-field work, for values the engine made itself.
 
         model_construct walks every field (aliases, defaults, a fields-set filled one name at a
-        time): about 3 µs a call, and one case builds about 47 models, so it was 45% of the time
-        of an evaluation. This sets the same four attributes directly: the object is equal to
-        model_construct's, dumps the same JSON and has the same fields set.
+        time); an explained decision builds dozens of models. This sets the same four attributes
+        directly: the object is equal to model_construct's, dumps the same JSON and has the same
+        fields set.
         """
-        defaults = _DEFAULTS.get(cls)
-        if defaults is None:
-            defaults = _DEFAULTS[cls] = {
+        known = _DEFAULTS.get(cls)
+        if known is None:
+            fields = cls.model_fields
+            known = _DEFAULTS[cls] = ({
                 name: field.get_default(call_default_factory=True)
-                for name, field in cls.model_fields.items() if not field.is_required()}
+                for name, field in fields.items() if not field.is_required()}, len(fields), set(fields))
+        defaults, count, every = known
         obj = cls.__new__(cls)
-        _set(obj, "__dict__", {**defaults, **values} if len(values) < len(cls.model_fields) else values)
-        _set(obj, "__pydantic_fields_set__", set(values))
+        if len(values) < count:
+            _set(obj, "__dict__", {**defaults, **values})
+            _set(obj, "__pydantic_fields_set__", set(values))
+        else:
+            # Every field given: one shared fields-set (a frozen model never adds to it, and model_copy
+            # copies it before an update), which saves a set per object of the cached explanations.
+            _set(obj, "__dict__", values)
+            _set(obj, "__pydantic_fields_set__", every)
         _set(obj, "__pydantic_extra__", None)
         _set(obj, "__pydantic_private__", None)
         return obj
@@ -173,9 +183,14 @@ class NoteResult(_Model):
     source: str
 
 
-#: EditionResult fields left out of its JSON when empty: an edition that declares no readings or notes
-#: serialises exactly as it did before editions could declare them.
-_OMIT_WHEN_EMPTY = ("readings", "readings_note", "notes")
+def _empty(value: Any) -> bool:
+    return not value
+
+
+# EditionResult's readings, readings_note and notes are left out of its JSON when empty (``exclude_if``):
+# an edition that declares no readings or notes serialises exactly as it did before editions could
+# declare them. (A wrap serializer did this before; it made pydantic turn the whole result into
+# Python objects first, which was most of the cost of the JSON.)
 
 
 class EditionResult(_Model):
@@ -191,19 +206,14 @@ class EditionResult(_Model):
     determinations: tuple[DeterminationResult, ...]
     criteria: tuple[CriterionResult, ...]
     readings: tuple[ReadingResult, ...] = Field(
-        (), description="The readings of open passages that bear on this case (left out when there are none).")
+        (), exclude_if=_empty,
+        description="The readings of open passages that bear on this case (left out when there are none).")
     readings_note: str | None = Field(
-        None, description="Said when no other reading would change any answer (left out otherwise).")
+        None, exclude_if=_empty,
+        description="Said when no other reading would change any answer (left out otherwise).")
     notes: tuple[NoteResult, ...] = Field(
-        (), description="Notes the edition shows for a case like this one: other processes, not its duties.")
-
-    @model_serializer(mode="wrap")
-    def _omit_when_empty(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        data = handler(self)
-        for key in _OMIT_WHEN_EMPTY:
-            if key in data and not data[key]:
-                del data[key]
-        return data
+        (), exclude_if=_empty,
+        description="Notes the edition shows for a case like this one: other processes, not its duties.")
 
     @property
     def primary(self) -> DeterminationResult:
@@ -237,3 +247,54 @@ class Decision(_Model):
             for determination in edition.determinations:
                 seen.update(dict.fromkeys(determination.deciding_facts))
         return tuple(seen)
+
+    def model_dump_json(self, **options: Any) -> str:  # type: ignore[override]
+        """The decision's JSON: pydantic's, byte for byte; without options, assembled from kept fragments.
+
+        The criteria and determinations the engine keeps in its explanation caches (the same for
+        every case with their pattern) have their JSON made once by pydantic (:func:`keep_json`);
+        the rest of the decision is serialised by pydantic as it always was, part by part, in the
+        models' field order. tests/test_verdict.py and the baseline check compare it with pydantic's.
+        """
+        if options:
+            return super().model_dump_json(**options)
+        values = self.__dict__
+        parts = []
+        for name in _DECISION_FIELDS:
+            value = values[name]
+            if name == "editions":
+                parts.append('"editions":[' + ",".join(_edition_json(e) for e in value) + "]")
+            else:
+                parts.append(f'"{name}":' + to_json(value).decode())
+        return "{" + ",".join(parts) + "}"
+
+
+#: JSON made once for objects the engine keeps and reuses: id -> (the object, kept alive so the id stays its own; JSON).
+_KEPT_JSON: dict[int, tuple[Any, str]] = {}
+_DECISION_FIELDS = tuple(Decision.model_fields)
+_EDITION_FIELDS = tuple(EditionResult.model_fields)
+_OMITTED_WHEN_EMPTY = frozenset(("readings", "readings_note", "notes"))  # the fields with exclude_if=_empty
+
+
+def keep_json(obj: BaseModel) -> None:
+    """Make and keep the JSON of ``obj``, a result the engine keeps in a cache and reuses unchanged."""
+    _KEPT_JSON[id(obj)] = (obj, obj.__pydantic_serializer__.to_json(obj).decode())
+
+
+def _json(obj: BaseModel) -> str:
+    kept = _KEPT_JSON.get(id(obj))
+    if kept is not None and kept[0] is obj:
+        return kept[1]
+    return obj.__pydantic_serializer__.to_json(obj).decode()
+
+
+def _edition_json(edition: EditionResult) -> str:
+    values = edition.__dict__
+    parts = []
+    for name in _EDITION_FIELDS:
+        value = values[name]
+        if name == "determinations" or name == "criteria":
+            parts.append(f'"{name}":[' + ",".join(_json(item) for item in value) + "]")
+        elif name not in _OMITTED_WHEN_EMPTY or value:
+            parts.append(f'"{name}":' + to_json(value).decode())
+    return "{" + ",".join(parts) + "}"

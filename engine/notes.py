@@ -13,7 +13,7 @@ from typing import Any
 from ..criteria.model import Edition
 from ..facts import Facts
 from .decision import NoteResult
-from .truth import named_conditions, truth
+from .truth import compiled_truth, named_conditions
 
 
 def shown_notes(facts: Facts, edition: Edition) -> tuple[NoteResult, ...]:
@@ -24,4 +24,4 @@ def shown_notes(facts: Facts, edition: Edition) -> tuple[NoteResult, ...]:
     values: dict[str, Any] = facts.__dict__
     named = named_conditions(edition)
     return tuple(NoteResult.build(id=n.id, title=n.title, text=n.text, source=n.source)
-                 for n in content.notes if truth(n.condition, values, named) is True)
+                 for n in content.notes if compiled_truth(f"notes.{n.id}", n.condition, named)(values) is True)

@@ -7,7 +7,8 @@ most decisive first. :func:`decisive_questions` does that with the engine itself
   (:meth:`Decision.deciding_facts`), plus unknown facts that a criterion currently *presumes*
   (a leaf written ``unknown: met`` such as M2's "no definitive evidence of no concerns"):
   such a determination is decided, yet an answer can overturn it.
-* A candidate is kept only if some allowed answer, re-evaluated with :func:`evaluate`, changes
+* A candidate is kept only if some allowed answer, re-evaluated (a :func:`.verdict.verdict`: the
+  decision's statuses and outcomes through durable_rules, without building its explanation), changes
   the outcome of some determination or its set of possible outcomes. The answers tried are the
   fact's allowed values; for a number (the age) the values next to every number the editions'
   conditions compare it with (derived from the compiled leaves, so a new edition's boundaries
@@ -53,9 +54,8 @@ from ..facts import (
     parse_facts,
 )
 from ..rules import ruleset_for
-from .decision import Decision
-from .evaluation import evaluate
 from .selection import select_editions
+from .verdict import Verdict, verdict
 
 AnswerKind = Literal["choice", "yes_no", "number", "date"]
 
@@ -142,7 +142,7 @@ def decisive_questions(
 ) -> list[Question]:
     """The unknown facts whose answers can still change some determination, most decisive first.
 
-    ``as_of`` and ``editions`` are passed to :func:`evaluate` as they are: with either, the
+    ``as_of`` and ``editions`` are passed to :func:`.verdict.verdict` as they are: with either, the
     editions no longer depend on the case's dates, so no date is asked. ``skip`` names facts
     already asked and answered "unknown": they stay unknown, are never returned, and are not
     counted on to settle anything.
@@ -160,7 +160,7 @@ def decisive_questions(
     case = parse_facts(facts)
     named = list(editions) if editions is not None else None
     skipped = frozenset(skip)
-    base = evaluate(case, as_of=as_of, editions=named)
+    base = verdict(case, as_of=as_of, editions=named)
     chosen, _, _ = select_editions(case, as_of, named)
     probe = _Prober(case, base, chosen, as_of, named)
 
@@ -177,12 +177,12 @@ def decisive_questions(
     return questions + found
 
 
-def _candidates(decision: Decision) -> list[str]:
+def _candidates(decision: Verdict) -> list[str]:
     """Unknown facts open criteria depend on, then unknown facts a criterion presumes."""
     names = dict.fromkeys(decision.deciding_facts())
     for edition in decision.editions:
         for criterion in edition.criteria:
-            names.update(dict.fromkeys(e.fact for e in criterion.evidence if e.presumed))
+            names.update(dict.fromkeys(fact for fact, _ in criterion.presumed))
     return list(names)
 
 
@@ -194,7 +194,7 @@ def _edition_dates(case: Facts, as_of: _dt.date | None, named: list[Any] | None)
     return [name for name in EDITION_DATES if getattr(case, name) is None]
 
 
-def _signature(decision: Decision) -> _Signature:
+def _signature(decision: Verdict) -> _Signature:
     return {(e.ref, d.id): (d.outcome, frozenset(p.outcome for p in d.possible))
             for e in decision.editions for d in e.determinations}
 
@@ -257,7 +257,7 @@ def date_probes(name: str, case: Facts) -> tuple[_dt.date, ...]:
 class _Prober:
     """Re-evaluates one case with one (or two) unknown facts answered, and judges the effect."""
 
-    def __init__(self, case: Facts, base: Decision, chosen: Sequence[Edition], as_of: _dt.date | None,
+    def __init__(self, case: Facts, base: Verdict, chosen: Sequence[Edition], as_of: _dt.date | None,
                  named: list[Any] | None):
         self.case = case
         self.known = case.model_dump(exclude_none=True)
@@ -278,19 +278,19 @@ class _Prober:
             return date_probes(name, self.case)
         return number_probes(name, self.chosen)
 
-    def _evaluate(self, answers: dict[str, Any], editions: list[Any] | None = None) -> Decision | None:
+    def _evaluate(self, answers: dict[str, Any], editions: list[Any] | None = None) -> Verdict | None:
         """The decision with these answers added, or None if the answers are impossible with the facts."""
         try:
-            return evaluate({**self.known, **answers}, as_of=self.as_of,
+            return verdict({**self.known, **answers}, as_of=self.as_of,
                             editions=self.named if editions is None else editions)
         except (InputError, EditionNotFound):
             # A contradiction (custody with no death, a date before the incident...) or a date no
             # edition covers: not an answer this case can be given, so it cannot change anything.
             return None
 
-    def _effects(self, answer_sets: Iterable[dict[str, Any]]) -> dict[tuple[Any, ...], tuple[Decision, list[Any]]]:
+    def _effects(self, answer_sets: Iterable[dict[str, Any]]) -> dict[tuple[Any, ...], tuple[Verdict, list[Any]]]:
         """Group the answers by the signature they lead to, keeping only those that differ from now."""
-        effects: dict[tuple[Any, ...], tuple[Decision, list[Any]]] = {}
+        effects: dict[tuple[Any, ...], tuple[Verdict, list[Any]]] = {}
         for answers in answer_sets:
             decision = self._evaluate(answers)
             if decision is None:
@@ -412,7 +412,7 @@ class _Prober:
                     (to_met if now == "met" else to_not_met if now == "not_met" else {})[name] = None
         return _CriterionEffects(tuple(to_met), tuple(to_not_met), witness)
 
-    def _affected(self, effects: dict[tuple[Any, ...], tuple[Decision, list[Any]]]) -> set[tuple[str, str]]:
+    def _affected(self, effects: dict[tuple[Any, ...], tuple[Verdict, list[Any]]]) -> set[tuple[str, str]]:
         affected: set[tuple[str, str]] = set()
         for decision, _ in effects.values():
             signature = _signature(decision)
@@ -421,7 +421,7 @@ class _Prober:
                     affected.add(key)
         return affected
 
-    def _build(self, name: str, effects: dict[tuple[Any, ...], tuple[Decision, list[Any]]]) -> Question:
+    def _build(self, name: str, effects: dict[tuple[Any, ...], tuple[Verdict, list[Any]]]) -> Question:
         base_status = {(e.ref, c.id): c.status for e in self.base.editions for c in e.criteria}
         base_open = {k for k, (outcome, _) in self.base_signature.items() if outcome == "undetermined"}
         settling = 0

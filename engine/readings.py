@@ -49,7 +49,7 @@ from .effects import (
     s16c_day,
 )
 from .notes import shown_notes
-from .truth import named_conditions, truth
+from .truth import compiled_truth, named_conditions
 
 NO_CHANGE = "No other reading of this edition's open points would change any answer for this case."
 
@@ -173,7 +173,7 @@ def _could_change(case: Facts, edition: Edition, reading: Reading, applied: Mapp
     affected = _affected(edition).get(reading.id, ())
     named_other = _named(edition, {**applied, reading.id: option}) if affected else {}
     for criterion in affected:
-        if _STATUS[truth(named_other[criterion], values, named_other)] != status[criterion]:
+        if _STATUS[compiled_truth(criterion, named_other[criterion], named_other)(values)] != status[criterion]:
             return True
     source = edition.source
     assert source is not None  # an edition with readings keeps its source

@@ -64,3 +64,55 @@ def named_conditions(edition: Edition) -> dict[str, Condition]:
         named = {d.id: d.condition for d in content.definitions} | {c.id: c.condition for c in content.criteria}
         _NAMED[key] = named  # a dict write is atomic: a race only builds the same value twice
     return named
+
+
+Compiled = Callable[[Mapping[str, Any]], Truth]
+_COMPILED: dict[tuple[int, str], Compiled] = {}
+
+
+def compiled_truth(name: str, condition: Condition, named: Mapping[str, Condition]) -> Compiled:
+    """:func:`truth` of ``condition`` as a function of the fact values, built once per ``named`` table and ``name``.
+
+    The same rule as :func:`truth` (it is checked against it in tests/test_verdict.py), without
+    walking the tree and resolving references for every case. ``named`` must be a table kept for
+    the life of the process (those of :func:`named_conditions` are), as its identity is in the key.
+    """
+    key = (id(named), name)
+    function = _COMPILED.get(key)
+    if function is None:
+        function = _COMPILED[key] = _compile(condition, named)
+    return function
+
+
+def _compile(condition: Condition, named: Mapping[str, Condition]) -> Compiled:
+    if isinstance(condition, Leaf):
+        fact, target, presumed, compare = condition.fact, condition.value, _PRESUMED[condition.unknown], \
+            _COMPARE[condition.op]
+
+        def leaf(values: Mapping[str, Any]) -> Truth:
+            value = values.get(fact)
+            return presumed if value is None else compare(value, target)
+        return leaf
+    if isinstance(condition, Ref):
+        return _compile(named[condition.name], named)
+    if isinstance(condition, Not):
+        inner = _compile(condition.item, named)
+
+        def negation(values: Mapping[str, Any]) -> Truth:
+            value = inner(values)
+            return None if value is None else not value
+        return negation
+    if isinstance(condition, (All, Any_)):
+        items = tuple(_compile(item, named) for item in condition.items)
+        decisive = isinstance(condition, Any_)  # True settles an any, False settles an all
+
+        def group(values: Mapping[str, Any]) -> Truth:
+            seen_unknown = False
+            for item in items:
+                value = item(values)
+                if value is decisive:
+                    return decisive
+                seen_unknown = seen_unknown or value is None
+            return None if seen_unknown else not decisive
+        return group
+    raise TypeError(f"not a resolved condition: {condition!r}")

@@ -12,11 +12,12 @@ from typing import Any
 from scr_eligibility.criteria.loader import inline
 from scr_eligibility.criteria.model import All, Any_, Condition, Edition, Leaf, Not
 from scr_eligibility.engine.decision import Decision, EditionResult
-from scr_eligibility.engine.evaluation import build_edition_result
 from scr_eligibility.engine.readings import evaluate_under
 from scr_eligibility.engine.selection import select_editions
 from scr_eligibility.facts import Facts, parse_facts
 from scr_eligibility.rules import ruleset_for
+
+from oracle_explain import explained_edition_result
 
 Truth = bool | None  # None = unknown
 
@@ -81,10 +82,11 @@ def criterion_truths(facts: Facts, edition: Edition) -> dict[str, Truth]:
 
 def oracle_edition(facts: Facts, edition: Edition) -> EditionResult:
     """The full explained result, with every truth value computed here rather than by durable_rules."""
-    compiled = ruleset_for(edition).compiled  # only for leaf numbering shared with the explanation builder
+    compiled = ruleset_for(edition).compiled  # only for the leaf numbering the explanation reads the truths in
     criteria = {cid: t for cid, t in criterion_truths(facts, edition).items() if t is not None}
     leaves = {i: t for i, leaf in enumerate(compiled.leaves) if (t := leaf_truth(leaf, facts)) is not None}
-    return build_edition_result(facts, edition, criteria, leaves)
+    # The oracle's own explanation (tests/oracle_explain.py), written out directly: none of the engine's.
+    return explained_edition_result(facts, edition, criteria, leaves)
 
 
 def oracle_evaluate(facts: Facts | dict[str, Any], *, as_of: Any = None, editions: Any = None) -> Decision:

@@ -1,0 +1,98 @@
+"""The verdict: what a decision decides, without its explanation, for the interview and any look-ahead.
+
+A :class:`Verdict` holds, per edition applied, each criterion's status (with the unknown facts it
+reads and those it presumes) and each determination's outcome, label and possible outcomes with
+the criteria that lead to them: the same answers :func:`.evaluation.evaluate` gives, through the
+same durable_rules evaluation and the same readings (defaults), replacements and "does not apply"
+rules, but no words are built for the case, no values are quoted and no due dates counted.
+The determinations are the edition's cached ones (:mod:`.explain`): identical to the decision's
+except that a duty carries no due date. ``tests/test_verdict.py`` checks that a verdict and the
+decision agree on every status, outcome and possible outcome.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from ..criteria.model import Edition
+from ..criteria.model import edition_ref
+from ..criteria.readings import derive
+from ..facts import Facts, parse_facts
+from .decision import DeterminationResult
+from .effects import effects_of, facts_under, not_applicable, not_reached, replace_determinations
+from .evaluation import _plan, statuses_of
+from .explain import CriterionPattern
+from .readings import readings_apply
+from .selection import select_editions
+
+
+@dataclass(frozen=True, slots=True)
+class EditionVerdict:
+    """One edition's verdict: ``criteria`` (id, status, missing_facts, presumed) and ``determinations``."""
+
+    edition: str  # the edition id
+    ref: str
+    criteria: tuple[CriterionPattern, ...]
+    determinations: tuple[DeterminationResult, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The verdict on one case under every edition applied (in the order of the decision's editions)."""
+
+    editions: tuple[EditionVerdict, ...]
+
+    @property
+    def outcomes(self) -> dict[str, str]:
+        """``{edition id: outcome of its main determination}``, as :attr:`Decision.outcomes`."""
+        return {e.edition: e.determinations[0].outcome for e in self.editions}
+
+    def deciding_facts(self) -> tuple[str, ...]:
+        """Every unknown fact whose answer could change some determination, in first-seen order (as the decision's)."""
+        seen: dict[str, None] = {}
+        for edition in self.editions:
+            for determination in edition.determinations:
+                seen.update(dict.fromkeys(determination.deciding_facts))
+        return tuple(seen)
+
+
+def verdict(facts: Facts | dict[str, Any], *, as_of: _dt.date | None = None,
+            editions: Iterable[str | Edition] | None = None) -> Verdict:
+    """The verdict :func:`.evaluation.evaluate` would explain, under the readings' default options."""
+    case = parse_facts(facts)
+    chosen, _, _ = select_editions(case, as_of, editions)
+    return Verdict(tuple(edition_verdict(case, edition) for edition in chosen))
+
+
+def edition_verdict(case: Facts, edition: Edition) -> EditionVerdict:
+    """``edition``'s verdict on ``case``: evaluated through durable_rules as :mod:`.readings` evaluates it."""
+    if not readings_apply(edition):
+        return _evaluated(case, edition)
+    applied = {r.id: r.default for r in edition.content.readings}
+    effects = effects_of(edition, applied)
+    facts = facts_under(case, effects)
+    derived = derive(edition, applied)
+    result = _evaluated(facts, derived)
+    determinations = result.determinations
+    if any(d.replaced for d in derived.content.determinations):
+        determinations = replace_determinations(determinations, derived, facts, effects)
+    if not_reached(facts, edition, effects):
+        determinations = tuple(not_applicable(d, facts) for d in determinations)
+    return EditionVerdict(result.edition, result.ref, result.criteria, determinations)
+
+
+def _evaluated(facts: Facts, derived: Edition) -> EditionVerdict:
+    plan = _plan(derived)
+    values = {name: getattr(facts, name) for name in plan.ruleset.compiled.facts_read}
+    known = {name: value for name, value in values.items() if value is not None}
+    criteria_truth, leaf_truth = plan.ruleset.evaluate(known, facts.case_reference)
+    patterns, determinations = plan.explainer.verdict(statuses_of(plan, criteria_truth), leaf_truth, values)
+    # The ref the decision's edition result carries (id@version: a derived edition's options are not in it).
+    content = derived.content
+    return EditionVerdict(content.id, edition_ref(content.id, content.version), patterns, determinations)
+
+
+__all__ = ["EditionVerdict", "Verdict", "edition_verdict", "verdict"]
