@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 from functools import lru_cache
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -92,14 +93,25 @@ def superseded_by(edition: Edition) -> tuple[str, ...]:
     return _superseding().get(edition.id, ())
 
 
-def editions_in_force(day: _dt.date) -> tuple[Edition, ...]:
-    """The newest version of every edition in force on ``day``, leaving out superseded editions."""
-    return tuple(e for e in latest_editions() if e.in_force_on(day) and not superseded_by(e))
+#: The nations whose editions apply when none is named: England's, as before the nations were added.
+ENGLAND: tuple[str, ...] = ("england",)
 
 
-def current_editions() -> tuple[Edition, ...]:
-    """The editions in force now (those with no end date)."""
-    return tuple(e for e in latest_editions() if e.content.in_force.until is None and not superseded_by(e))
+def editions_in_force(day: _dt.date, nations: Iterable[str] = ENGLAND) -> tuple[Edition, ...]:
+    """The newest version of every edition of ``nations`` in force on ``day``, leaving out superseded editions.
+
+    Each nation's editions are chosen by date on their own: a Welsh edition in force says nothing of England's.
+    """
+    wanted = frozenset(nations)
+    return tuple(e for e in latest_editions()
+                 if e.content.nation in wanted and e.in_force_on(day) and not superseded_by(e))
+
+
+def current_editions(nations: Iterable[str] = ENGLAND) -> tuple[Edition, ...]:
+    """The editions of ``nations`` in force now (those with no end date)."""
+    wanted = frozenset(nations)
+    return tuple(e for e in latest_editions()
+                 if e.content.nation in wanted and e.content.in_force.until is None and not superseded_by(e))
 
 
 def release_status(edition: Edition) -> str:
@@ -116,16 +128,23 @@ def release_status(edition: Edition) -> str:
 def criteria_json(edition: Edition) -> dict[str, Any]:
     """An edition and its criteria (without their conditions), as `scr criteria --format json` and the API give it.
 
-    What an edition does not use (readings, notes, supersedes, a replacement) is left out, so the JSON of an
-    edition without them is as it was before editions could have them.
+    What an edition does not use (readings, notes, supersedes, a replacement) is left out, and so is the nation
+    of an English edition (and the calendar of its deadlines), so the JSON of an edition without them is as it
+    was before editions could have them.
     """
     data = edition.content.model_dump(mode="json", exclude={"definitions", "criteria", "notes"})
     for key in ("supersedes", "readings"):
         if not data[key]:
             del data[key]
+    if data["nation"] == "england":  # England's editions: their JSON as before the nations were added
+        del data["nation"]
     for determination in data["determinations"]:
         if determination["replaced"] is None:
             del determination["replaced"]
+        for outcome in determination["outcomes"]:
+            for duty in outcome["duties"]:
+                if duty["deadline"] is not None and duty["deadline"]["calendar"] == "england":
+                    del duty["deadline"]["calendar"]
     if edition.content.notes:
         data["notes"] = [n.model_dump(mode="json", exclude={"condition"}) for n in edition.content.notes]
     return data | {

@@ -58,12 +58,37 @@ def load_edition_bytes(data: bytes, source: str) -> Edition:
         raise CriteriaError("the criteria file is not valid", [
             Problem(".".join(str(p) for p in e["loc"]), repr(e.get("input"))[:80], expected_from_pydantic(e)) for e in error.errors()
         ], source) from None
-    content = _parse_conditions(content, source)
+    content = _with_calendars(_parse_conditions(content, source), source)
     if not content.readings:
         return Edition(content=content, content_hash=content_hash(data), path=source)
     # The content used by default has every choice resolved; the source is kept to derive the others.
     return Edition(content=resolve(content, default_options(content)), content_hash=content_hash(data), path=source,
                    source=content)
+
+
+def _with_calendars(content: EditionFile, source: str) -> EditionFile:
+    """Every deadline counted on the bank holidays of the edition's nation (a file does not choose another).
+
+    An English edition is returned as it is, so that editions written before the nations load unchanged.
+    """
+    problems = [Problem(f"determinations.{d.id}.{o.id}.duties.{duty.id}.deadline.calendar", duty.deadline.calendar,
+                        f"the edition's nation ({content.nation}), or nothing")
+                for d in content.determinations for o in d.outcomes for duty in o.duties
+                if duty.deadline is not None and "calendar" in duty.deadline.model_fields_set
+                and duty.deadline.calendar != content.nation]
+    if problems:
+        raise CriteriaError("the criteria file is not valid", problems, source)
+    if content.nation == "england":
+        return content
+
+    def outcome(o: Any) -> Any:
+        return o.model_copy(update={"duties": tuple(
+            duty if duty.deadline is None else duty.model_copy(
+                update={"deadline": duty.deadline.model_copy(update={"calendar": content.nation})})
+            for duty in o.duties)})
+
+    return content.model_copy(update={"determinations": tuple(
+        d.model_copy(update={"outcomes": tuple(outcome(o) for o in d.outcomes)}) for d in content.determinations)})
 
 
 def _parse_conditions(content: EditionFile, source: str) -> EditionFile:

@@ -33,6 +33,10 @@ Op = Literal["eq", "ne", "in", "not_in", "lt", "le", "gt", "ge"]
 OPS: tuple[str, ...] = ("eq", "ne", "in", "not_in", "lt", "le", "gt", "ge")
 Kind = Literal["mandatory", "discretionary", "notification", "duty", "consideration"]
 Basis = Literal["statute", "regulations", "guidance"]
+#: The nation whose law an edition is, and whose bank holidays its working days skip. An edition file that
+#: names none is England's: every edition written before the nations were added is.
+NationName = Literal["england", "wales", "scotland", "northern_ireland"]
+NATIONS: tuple[str, ...] = ("england", "wales", "scotland", "northern_ireland")
 
 
 @dataclass(frozen=True)
@@ -183,6 +187,8 @@ class Deadline(BaseModel):
     unit: Literal["working_days", "days", "months"]
     from_: Literal["awareness_date", "notification_date", "decision_date"] = Field("awareness_date", alias="from")
     qualifier: str | None = Field(None, description="e.g. 'normally': the timescale is not absolute.")
+    calendar: NationName = Field("england", description="Whose bank holidays the working days skip: the edition's "
+                                 "nation, filled in on load (an edition file does not write it).")
 
 
 class Duty(BaseModel):
@@ -265,6 +271,7 @@ class EditionFile(BaseModel):
     version: int = Field(ge=1)
     released: _dt.date | None = None
     in_force: InForce
+    nation: NationName = Field("england", description="The nation whose law this is (England when not written).")
     summary: str
     sources: tuple[str, ...] = ()
     definitions: tuple[Definition, ...] = ()

@@ -69,6 +69,7 @@ __all__ = [
     "DeadlineRule",
     "add_working_days",
     "bank_holidays",
+    "calendar_source",
     "describe",
     "due_date",
     "is_working_day",
@@ -76,10 +77,32 @@ __all__ = [
 ]
 
 _SUBDIV = "ENG"
+#: Each nation's subdivision of the package's United Kingdom calendar. Wales (WLS) has England's bank holidays;
+#: Scotland (SCT) has 2 January, St Andrew's Day and an August holiday on the first Monday and not Easter Monday;
+#: Northern Ireland (NIR) adds St Patrick's Day and 12 July. An edition counts on its own nation's list
+#: (criteria/model.py Deadline.calendar); England's editions on ENG, as always.
+_SUBDIVS: dict[str, str] = {"england": "ENG", "wales": "WLS", "scotland": "SCT", "northern_ireland": "NIR"}
+_NATION_WORDS: dict[str, str] = {"england": "England and Wales", "wales": "Wales", "scotland": "Scotland",
+                                 "northern_ireland": "Northern Ireland"}
 
 CALENDAR_SOURCE: str = (
     f"holidays {holidays.__version__}, GB subdivision {_SUBDIV} (England and Wales bank holidays)"
 )
+
+
+def calendar_source(nation: str = "england") -> str:
+    """The calendar a nation's deadlines are counted on, with the package version (as CALENDAR_SOURCE for England)."""
+    if nation == "england":
+        return CALENDAR_SOURCE
+    return f"holidays {holidays.__version__}, GB subdivision {_subdiv(nation)} ({_NATION_WORDS[nation]} bank holidays)"
+
+
+def _subdiv(nation: str) -> str:
+    try:
+        return _SUBDIVS[nation]
+    except KeyError:
+        raise InputError("no bank holiday calendar for that nation", [Problem(
+            "nation", repr(nation)[:60], "one of " + ", ".join(_SUBDIVS))]) from None
 
 
 
@@ -132,6 +155,14 @@ _DAY_0 = "day 0 is that date"
 # Fixed English names: calendar.day_name follows the process locale.
 _WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _WORKING_DAYS_NOTE = "weekends and England and Wales bank holidays are not counted"
+
+
+def _working_days_note(nation: str) -> str:
+    if nation == "england":
+        return _WORKING_DAYS_NOTE  # the words every English decision has always shown
+    if nation == "wales":
+        return "weekends and Wales bank holidays (the same days as England's) are not counted"
+    return f"weekends and {_NATION_WORDS[nation]} bank holidays are not counted"
 
 
 # The declarative form lives with the editions (criteria/model.py); this module only counts.
@@ -192,14 +223,14 @@ def _check_count(n: object, field: str) -> int:
 
 
 @lru_cache(maxsize=None)
-def _holiday_map(year: int) -> Mapping[date, str]:
-    """The bank holidays of England and Wales in ``year``, read-only; cached per year."""
-    table = _CALENDAR(subdiv=_SUBDIV, years=year)
+def _holiday_map(year: int, subdiv: str = _SUBDIV) -> Mapping[date, str]:
+    """The bank holidays of one subdivision (England and Wales by default) in ``year``, read-only; cached."""
+    table = _CALENDAR(subdiv=subdiv, years=year)
     return MappingProxyType({d: str(name) for d, name in sorted(table.items()) if d.year == year})
 
 
-def bank_holidays(year: int) -> dict[date, str]:
-    """The bank holidays of England and Wales in ``year``, each with its name.
+def bank_holidays(year: int, nation: str = "england") -> dict[date, str]:
+    """The bank holidays of England and Wales (or of ``nation``) in ``year``, each with its name.
 
     Includes substitute days (e.g. "Christmas Day (observed)") and one-off days
     proclaimed for that year. Holidays falling on a weekend (e.g. Christmas Day on a
@@ -212,20 +243,20 @@ def bank_holidays(year: int) -> dict[date, str]:
             [Problem(location="year", found=repr(year), expected="a year as a whole number")],
         )
     _check_year(year, "year")
-    return dict(_holiday_map(year))
+    return dict(_holiday_map(year, _subdiv(nation)))
 
 
-def _holiday_name(d: date) -> str | None:
-    return _holiday_map(d.year).get(d)
+def _holiday_name(d: date, subdiv: str = _SUBDIV) -> str | None:
+    return _holiday_map(d.year, subdiv).get(d)
 
 
-def is_working_day(d: date) -> bool:
-    """True if ``d`` is Monday to Friday and not an England and Wales bank holiday."""
+def is_working_day(d: date, nation: str = "england") -> bool:
+    """True if ``d`` is Monday to Friday and not a bank holiday (of England and Wales, or of ``nation``)."""
     _check_date(d, "date")
-    return d.weekday() < 5 and _holiday_name(d) is None
+    return d.weekday() < 5 and _holiday_name(d, _subdiv(nation)) is None
 
 
-def add_working_days(start: date, n: int, *, field: str = "start") -> date:
+def add_working_days(start: date, n: int, *, field: str = "start", nation: str = "england") -> date:
     """The ``n``-th working day after ``start``; ``start`` itself is day 0 and never counted.
 
     ``add_working_days(start, 0) == start`` even if ``start`` is not a working day.
@@ -235,6 +266,7 @@ def add_working_days(start: date, n: int, *, field: str = "start") -> date:
     """
     _check_date(start, field)
     _check_count(n, "count")
+    subdiv = _subdiv(nation)
     current = start
     remaining = n
     while remaining:
@@ -250,7 +282,7 @@ def add_working_days(start: date, n: int, *, field: str = "start") -> date:
                 ],
             )
         current += timedelta(days=1)
-        if current.weekday() < 5 and _holiday_name(current) is None:
+        if current.weekday() < 5 and _holiday_name(current, subdiv) is None:
             remaining -= 1
     return current
 
@@ -282,7 +314,7 @@ def due_date(start: date, rule: DeadlineRule) -> date:
     field = rule.from_
     _check_date(start, field)
     if rule.unit == "working_days":
-        return add_working_days(start, rule.count, field=field)
+        return add_working_days(start, rule.count, field=field, nation=rule.calendar)
     if rule.unit == "days":
         try:
             return start + timedelta(days=rule.count)
@@ -312,7 +344,7 @@ def describe(rule: DeadlineRule) -> str:
     singular, plural = _UNIT_WORDS[rule.unit]
     amount = f"{rule.count} {singular if rule.count == 1 else plural}"
     if rule.unit == "working_days":
-        how = f"{_DAY_0}; {_WORKING_DAYS_NOTE}"
+        how = f"{_DAY_0}; {_working_days_note(rule.calendar)}"
     elif rule.unit == "days":
         how = f"calendar days: {_DAY_0}; weekends and bank holidays are counted"
     else:
@@ -325,7 +357,7 @@ def describe(rule: DeadlineRule) -> str:
     return f"{qualifier}within {amount} of {origin} ({how})"
 
 
-def skipped_days(start: date, due: date) -> list[tuple[date, str]]:
+def skipped_days(start: date, due: date, nation: str = "england") -> list[tuple[date, str]]:
     """The days after ``start`` up to and including ``due`` that are not working days.
 
     Each comes with a reason for the explanation: the bank holiday's name (e.g.
@@ -347,9 +379,10 @@ def skipped_days(start: date, due: date) -> list[tuple[date, str]]:
             ],
         )
     out: list[tuple[date, str]] = []
+    subdiv = _subdiv(nation)
     current = start + timedelta(days=1)
     while current <= due:
-        name = _holiday_name(current)
+        name = _holiday_name(current, subdiv)
         weekend = current.weekday() >= 5
         if weekend or name is not None:
             parts = [_WEEKDAY_NAMES[current.weekday()]] if weekend else []

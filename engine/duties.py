@@ -18,7 +18,9 @@ def duty_result(duty: Duty, awareness_date: _dt.date | None) -> DutyResult:
     if rule is not None and rule.from_ == "awareness_date" and awareness_date is not None:
         due = deadlines.due_date(awareness_date, rule)
         if rule.unit == "working_days":
-            skipped = tuple(f"{d.isoformat()} {why}" for d, why in deadlines.skipped_days(awareness_date, due))
+            # The edition's nation's bank holidays (rule.calendar): St Andrew's Day is skipped in Scotland only.
+            skipped = tuple(f"{d.isoformat()} {why}"
+                            for d, why in deadlines.skipped_days(awareness_date, due, rule.calendar))
     return DutyResult.build(
         id=duty.id, action=duty.action, by=duty.by, basis=duty.basis, source=duty.source,
         deadline=deadlines.describe(rule) if rule is not None else None, due=due, skipped=skipped, note=duty.note)

@@ -54,7 +54,7 @@ from ..facts import (
     parse_facts,
 )
 from ..rules import ruleset_for
-from .selection import select_editions
+from .selection import NATION_FACTS, select_editions
 from .verdict import Verdict, verdict
 
 AnswerKind = Literal["choice", "yes_no", "number", "date"]
@@ -167,7 +167,15 @@ def decisive_questions(
     dated = [probe.date_question(name) for name in _edition_dates(case, as_of, named) if name not in skipped]
     questions = [q for q in dated if q is not None]
 
-    candidates = [name for name in _candidates(base) if getattr(case, name) is None and name not in skipped]
+    if named is None and case.deciding_nation is None and "deciding_nation" not in skipped:
+        # The deciding nation chooses whose rules apply, as the dates choose the editions: asked next after the
+        # dates, when an answer changes something (another nation's body has other rules: it always does).
+        questions += [q for q in (probe.question("deciding_nation"),) if q is not None]
+    candidates = [name for name in _candidates(base)
+                  if getattr(case, name) is None and name not in skipped and name != "deciding_nation"]
+    if named is None:  # a place in another nation brings in its editions, which may read nothing yet known
+        candidates += [name for name in NATION_FACTS
+                       if getattr(case, name) is None and name not in skipped and name not in candidates]
     found = [q for q in (probe.question(name) for name in candidates) if q is not None]
     if not found and any(not d.decided for e in base.editions for d in e.determinations):
         found = probe.joint_questions(frozenset(candidates))
@@ -436,6 +444,7 @@ class _Prober:
                         changed_criteria.setdefault(edition.ref, {})[criterion.id] = None
                 for determination in edition.determinations:
                     key = (edition.ref, determination.id)
+                    self.titles.setdefault(key, determination.title)  # another nation's, brought in by the answer
                     if key in base_open and determination.decided:
                         settled_here += 1
                     if determination.decided and self.base_signature.get(key, ("",))[0] != determination.outcome:

@@ -83,6 +83,9 @@ def _maybe(strategy: st.SearchStrategy[Any], unknown: float = 0.3) -> st.SearchS
     return st.one_of(st.none(), strategy) if unknown else strategy
 
 
+_FIRST_EDITION = {"wales": date(2016, 4, 6), "scotland": date(2021, 9, 1), "northern_ireland": date(2012, 9, 18)}
+
+
 @st.composite
 def fact_sets(draw: st.DrawFn, dated: bool = False) -> dict[str, Any]:
     """Valid rapid-review fact sets with unknowns (None), free of the contradictions the model refuses.
@@ -102,7 +105,9 @@ def fact_sets(draw: st.DrawFn, dated: bool = False) -> dict[str, Any]:
         facts["abuse_or_neglect"] = draw(st.sampled_from([None, "known", "suspected"]))
     _consistent(draw, facts)
     if dated:
-        incident = draw(st.dates(date(2006, 4, 1), date(2026, 1, 1)))
+        # A body in Wales, Scotland or Northern Ireland has editions only from its nation's first one.
+        first = _FIRST_EDITION.get(facts.get("deciding_nation"), date(2006, 4, 1))
+        incident = draw(st.dates(first, date(2026, 1, 1)))
         facts["incident_date"] = incident
         facts["awareness_date"] = incident + timedelta(days=draw(st.integers(0, 30)))
         if facts["abuse_or_neglect"] != "not_known_or_suspected" and draw(st.booleans()):
@@ -140,6 +145,11 @@ def _consistent(draw: st.DrawFn, facts: dict[str, Any]) -> None:
             facts["care_leaver"] = False
     if facts["looked_after"] is False and facts["care_leaver"] is False:
         facts["responsible_authority"] = None
+    # After the remand correction, which can make the child looked after.
+    if facts["looked_after"] is True and facts["child_or_sibling_looked_after"] is False and (
+            facts["responsible_authority"] == "an_authority_in_northern_ireland" or (
+                facts["responsible_authority"] == "this_authority" and facts["deciding_nation"] == "northern_ireland")):
+        facts["child_or_sibling_looked_after"] = draw(st.sampled_from([None, True]))
     if facts["normally_resident"] is True:
         facts["normally_resident_in"] = draw(st.sampled_from([None, "in_area"]))
     elif facts["normally_resident"] is False and facts["normally_resident_in"] == "in_area":

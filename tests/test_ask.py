@@ -326,7 +326,7 @@ def test_an_answer_that_is_not_a_date_is_explained_and_the_question_asked_again(
 def test_an_option_number_out_of_range_is_explained_and_asked_again(tmp_path: Path) -> None:
     """A choice question answered with a number that is not an option says what was expected and asks again."""
     partial = tmp_path / "case.yaml"
-    partial.write_text("awareness_date: 2017-03-02\nage: 4\n", encoding="utf-8")
+    partial.write_text("awareness_date: 2017-03-02\ndeciding_nation: england\nage: 4\n", encoding="utf-8")
     result = _ask("7\ndied\n", [str(partial)])
     assert "Question 1 [outcome]" in result.output
     assert "Expected a number from 1 to 3, one of died, seriously_harmed, neither, or unknown (u); got '7'" \

@@ -215,6 +215,19 @@ def _places(v: Mapping[str, Any], problems: list[Problem]) -> None:
             "correct normally_resident or normally_resident_in"))
 
 
+def _looked_after_in_northern_ireland(v: Mapping[str, Any], problems: list[Problem]) -> None:
+    """A child looked after by an HSC trust at the incident "is or has been looked after by an authority within
+    the meaning of Article 25" (SBNI Regulations 2012 reg 17(2)(b)(iii)): that fact cannot then be no."""
+    who, nation = v.get("responsible_authority"), v.get("deciding_nation")
+    by_a_trust = who == "an_authority_in_northern_ireland" or (who == "this_authority" and nation == "northern_ireland")
+    if v.get("looked_after") is True and by_a_trust and v.get("child_or_sibling_looked_after") is False:
+        problems.append(Problem(
+            "child_or_sibling_looked_after", "no",
+            "yes or unknown, because looked_after is yes and responsible_authority is a Northern Ireland HSC trust "
+            f"({who}): the child is looked after within the meaning of Article 25",
+            "correct looked_after, responsible_authority or child_or_sibling_looked_after"))
+
+
 def _clock_dates(v: Mapping[str, Any], problems: list[Problem]) -> None:
     """The date abuse or neglect was first known or suspected is the day the s16C duty arose, when later than
     the awareness date: it cannot be before the incident, nor before the authority knew of the incident. A
@@ -271,4 +284,5 @@ def _infant_age(v: Mapping[str, Any], problems: list[Problem]) -> None:
 
 
 _NEW_CHECKS: tuple[Callable[[Mapping[str, Any], list[Problem]], None], ...] = (
-    _serious_harm, _care_leaver, _remand, _whose, _places, _clock_dates, _infant_age)
+    _serious_harm, _care_leaver, _remand, _whose, _places, _clock_dates, _infant_age,
+    _looked_after_in_northern_ireland)

@@ -161,8 +161,9 @@ class Facts(BaseModel):
         "its area') and 'this authority' are relative to it.")
     deciding_nation: Nation | None = _fact(
         "The case", "In which nation is the deciding body?",
-        "England, Wales, Scotland or Northern Ireland: each has its own review rules. When it is unknown the "
-        "rules of England are applied, and the decision says so.")
+        "England, Wales, Scotland or Northern Ireland: each has its own review rules, and that nation's apply. "
+        "When it is unknown the rules of England are applied (the decision says so when the case reaches another "
+        "nation, whose rules then apply too).")
     incident_date: _dt.date | None = _fact(
         "The case", "Date of the incident", "The date the child died or was seriously harmed (YYYY-MM-DD or DD/MM/YYYY).")
     awareness_date: _dt.date | None = _fact(
@@ -200,6 +201,31 @@ class Facts(BaseModel):
         "Whether the child was looked after by a local authority (in care, or accommodated) at the time of "
         "the incident. A looked after child's death is notified whether or not abuse or neglect is suspected. "
         "A child on remand is looked after (LASPO 2012 s104), and so is a 16 or 17 year old still in care.")
+    # ----- Facts the review rules of Wales and Northern Ireland turn on (each nation's own statutory terms) -----
+    child_protection_register_6_months: bool | None = _fact(
+        "The child", "Wales: was the child on the child protection register on any date in the 6 months before?",
+        "Whether the child was on the child protection register on any date during the 6 months before the death "
+        "or injury (or, for serious and permanent impairment, before the date it was identified). With "
+        "looked_after_6_months it decides between a concise and an extended child practice review in Wales "
+        "(Safeguarding Boards (Functions and Procedures) (Wales) Regulations 2015 reg 4).")
+    looked_after_6_months: bool | None = _fact(
+        "The child", "Wales: was the child looked after on any date in the 6 months before?",
+        "Whether the child was a looked after child on any date during the 6 months before the death or injury "
+        "(or before serious and permanent impairment was identified); a person who has turned 18 counts if looked "
+        "after then. Being looked after at the incident does not answer it: the 6 months are those before it.")
+    child_or_sibling_on_register: bool | None = _fact(
+        "The child", "Northern Ireland: is or has the child, or a sibling, been on an HSC trust's child protection "
+        "register?",
+        "Whether the child or a sibling of the child is or has been placed on the register an HSC trust keeps of "
+        "children subject to a plan to safeguard them (SBNI Regulations 2012 reg 17(2)(b)(ii)). Only Northern "
+        "Ireland's register counts: the registers of England, Wales and Scotland are not it.")
+    child_or_sibling_looked_after: bool | None = _fact(
+        "The child", "Northern Ireland: is or has the child, or a sibling, been looked after by an HSC trust?",
+        "Whether the child or a sibling of the child is or has been looked after by an authority within the "
+        "meaning of Article 25 of the Children (Northern Ireland) Order 1995 (an HSC trust) (SBNI Regulations "
+        "2012 reg 17(2)(b)(iii)). A child looked after by a local authority in Great Britain is not looked after "
+        "in that meaning.")
+    # ----- end of the nations block -----
     care_leaver: bool | None = _fact(
         "The child", "Was the person a care leaver?",
         "Whether the person was a care leaver (aged 16 or over, having been looked after, and no longer looked "
@@ -319,6 +345,12 @@ class Facts(BaseModel):
     more_than_one_area: bool | None = _fact(
         "Working together", "Was more than one local authority, police area or health commissioning body "
         "involved?", "More than one local authority, police area or CCG (WT2023: integrated care board) involved.")
+    effective_practice_learning: bool | None = _fact(
+        "Learning for the local and national reviews", "Did the agencies work effectively, with outstanding "
+        "positive learning to be gained from the case?",
+        "Whether the bodies worked effectively (alone or together) and there is outstanding positive learning to "
+        "be gained that will improve practice (a case management review in Northern Ireland, SBNI Regulations "
+        "2012 reg 17(3); effective practice is also learning for a Scottish learning review).")
     improvements_needed: bool | None = _fact(
         "Learning for the local and national reviews", "Does the case highlight, or may it highlight, "
         "improvements needed to safeguard and promote the welfare of children?",
