@@ -33,7 +33,7 @@ def _asked(page: str) -> set[str]:
 
 def test_the_first_page_asks_the_dates_and_offers_all_questions(client: TestClient) -> None:
     page = client.get("/").text
-    assert _asked(page) == {"case_reference", "incident_date", "awareness_date", "as_of"}
+    assert _asked(page) == {"case_reference", "deciding_nation", "incident_date", "awareness_date", "as_of"}
     assert "Next: the questions for these dates" in page and "Show all questions" in page
     assert "Load the case" in page and 'enctype="multipart/form-data"' in page
 

@@ -22,8 +22,8 @@ from ...facts import FACT_NAMES, Facts, parse_facts
 from ...parsing import decode, parse_text
 from ...rules import ruleset_for
 
-#: The first step: the case reference and the dates that choose the rules.
-FIRST_STEP: tuple[str, ...] = ("case_reference", *EDITION_DATES)
+#: The first step: the case reference, and what chooses the rules: the deciding body's nation and the dates.
+FIRST_STEP: tuple[str, ...] = ("case_reference", "deciding_nation", *EDITION_DATES)
 #: The field that asks for every question.
 SHOW_ALL = "show_all"
 
