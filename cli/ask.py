@@ -146,6 +146,23 @@ def _ask_one(number: int, question: Any, answers: dict[str, Any], options: dict[
         return decision
 
 
+def _main_settled(decision: Any, questions: list[Any]) -> bool:
+    """Every edition's main answer is decided and no question left can change one."""
+    if not decision.editions or any(not e.primary.decided for e in decision.editions):
+        return False
+    primaries = {(e.ref, e.primary.id) for e in decision.editions}
+    return not any((i.edition, i.determination) in primaries for q in questions for i in q.impacts)
+
+
+def _go_on(decision: Any) -> bool:
+    """Ask whether to go on to the other determinations once the main answer is settled."""
+    others = sorted({d.title for e in decision.editions for d in e.determinations[1:] if not d.decided})
+    click.echo("")
+    click.echo("The main answer is settled. Still open: " + "; ".join(others) + ".")
+    answer = _prompt("Go on to these other determinations? (y / n, Enter for yes)").strip().lower()
+    return answer not in _NO
+
+
 def _save(prompt: str, write: Any, saved: list[str]) -> None:
     """Offer to save; an empty answer (or n) saves nothing. A file that exists is overwritten only if confirmed."""
     while True:
@@ -204,13 +221,23 @@ def ask(case: str | None, as_of: _dt.date | None, editions: tuple[str, ...]) -> 
     saved: list[str] = []
     try:
         click.echo("Answer each question with the value, the number of an option, yes/no, or u for unknown.")
+        if "case_reference" not in answers:
+            reference = _prompt("Case reference (a pseudonymous reference, no names; Enter for none)").strip()
+            if reference:
+                answers["case_reference"] = reference
+                decision = evaluate(parse_facts(answers), **options)
         click.echo("Now:")
         click.echo("\n".join(_outcome_lines(decision)))
         number = 0
+        offered = False
         while True:
             questions = decisive_questions(parse_facts(answers), skip=answered_unknown, **options)
             if not questions:
                 break
+            if not offered and _main_settled(decision, questions):
+                offered = True
+                if not _go_on(decision):
+                    break
             question = questions[0]
             number += 1
             decision = _ask_one(number, question, answers, options)
@@ -222,6 +249,8 @@ def ask(case: str | None, as_of: _dt.date | None, editions: tuple[str, ...]) -> 
         message = "Nothing still unknown can change these answers"
         if answered_unknown:
             message += ", apart from the facts answered unknown (" + ", ".join(answered_unknown) + ")"
+        if questions:
+            message = "Stopped with the main answer settled; the other determinations are left open"
         click.echo(message + ".")
         click.echo(f"Questions asked: {number}.")
         click.echo("")

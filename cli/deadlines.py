@@ -25,6 +25,7 @@ def deadlines(aware_on: _dt.date, editions: tuple[str, ...], nation: str) -> Non
     from ..engine.deadlines import calendar_source
     from ..engine.duties import schedule
     from ..errors import EditionNotFound, Problem
+    from .render.todo import undated_words
 
     chosen = [get_edition(e) for e in editions] or list(editions_in_force(aware_on, (nation,)))
     if not chosen:
@@ -35,7 +36,7 @@ def deadlines(aware_on: _dt.date, editions: tuple[str, ...], nation: str) -> Non
         return "\n".join(textwrap.wrap(text, width))
 
     rows = [[edition.ref, wrap(outcome, 24), wrap(duty.action, 36), wrap(duty.by, 20),
-             duty.due.isoformat() if duty.due else "(from another date)", wrap(duty.deadline or "-", 40),
+             duty.due.isoformat() if duty.due else wrap(undated_words(duty), 22), wrap(duty.deadline or "-", 40),
              f"{duty.basis}: {duty.source}"]
             for edition, outcome, duty in schedule(aware_on, chosen)]
     calendars = sorted({e.content.nation for e in chosen}, key=lambda n: n != "england")

@@ -25,6 +25,9 @@ most decisive first. :func:`decisive_questions` does that with the engine itself
 The list is recomputed from the facts each time and keeps no state: an interviewer passes the
 facts the user answered "unknown" as ``skip``, so they are not asked again and nothing relies
 on them being answered.
+
+(About 490 lines, more than the house's 400: the ranking, the single-answer probes and the joint look-ahead
+share one prober and its caches of verdicts; split, each part would re-evaluate what the other already knows.)
 """
 
 from __future__ import annotations

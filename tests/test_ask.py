@@ -119,6 +119,10 @@ class Interview:
 
     def reply(self, printed: str) -> str | None:
         tail = printed.rsplit("\n", 1)[-1]
+        if tail.startswith("Case reference"):
+            return self.truth.case_reference or ""
+        if tail.startswith("Go on to these other determinations"):
+            return "y"
         if tail.startswith("Save the"):
             return self.save.pop(0) if self.save else None  # None: end of input
         questions = _QUESTION.findall(printed)
@@ -304,7 +308,9 @@ def test_starting_from_a_partial_case_file_asks_fewer_questions(tmp_path: Path) 
 
 
 def _ask(input_text: str, args: list[str] | None = None) -> Result:
-    return CliRunner().invoke(main, ["ask", *(args or [])], input=input_text)
+    # The interview asks the case reference first unless the case file gives it: Enter gives none.
+    given = bool(args) and "case_reference" in Path(args[0]).read_text(encoding="utf-8")  # type: ignore[index]
+    return CliRunner().invoke(main, ["ask", *(args or [])], input=("" if given else "\n") + input_text)
 
 
 def test_an_answer_that_is_not_a_date_is_explained_and_the_question_asked_again() -> None:
@@ -360,7 +366,7 @@ def test_end_of_input_mid_interview_exits_1_without_a_traceback_or_a_file(tmp_pa
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """Input ending in the middle of the interview stops it: exit 1, a short message, nothing written."""
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(main, ["ask"], input="2017-03-02\n4\n")
+    result = CliRunner().invoke(main, ["ask"], input="\n2017-03-02\n4\n")
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert "Interview stopped; nothing was saved." in result.output
@@ -614,3 +620,25 @@ def _groups() -> list[str]:
     from scr_eligibility.facts import GROUPS
 
     return list(GROUPS)
+
+
+def test_the_interview_asks_the_reference_first_and_offers_the_other_determinations() -> None:
+    """The case reference, then the dates; once the main answer is settled it offers to go on, and "n" stops there
+    with the same What to do now as `scr check`."""
+    truth = load_case(ROOT / "examples" / "wt2018-harm-in-scotland.notify_panel.yaml")
+    interview = Interview(truth)
+    answered = interview.reply
+
+    def reply(printed: str) -> str | None:
+        if printed.rsplit("\n", 1)[-1].startswith("Go on to these other determinations"):
+            return "n"
+        return answered(printed)
+
+    interview.reply = reply  # type: ignore[method-assign]
+    out = interview.run().output
+    assert out.index("Case reference") < out.index("[awareness_date]")
+    assert "The main answer is settled. Still open:" in out and "Local child safeguarding practice review" in out
+    assert "Stopped with the main answer settled" in out
+    assert "Case EX-WT18" in out and "What to do now" in out
+    assert out.index("What to do now") < out.index("Notify the Child Safeguarding Practice Review Panel\n")
+    assert not {"improvements_needed", "recurrent_themes"} & {a[0] for a in interview.asked}

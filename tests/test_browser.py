@@ -9,6 +9,7 @@ page is saved to ``test-artifacts/result.png`` (and, with ``SCR_UPDATE_SCREENSHO
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import selectors
@@ -20,14 +21,15 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
+#: The browser; SCR_CHROMIUM names another path (a test of CI points it at nothing to see the skip).
+CHROMIUM = Path(os.environ.get("SCR_CHROMIUM", "/usr/bin/chromium"))
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(),
-    reason="needs headless Chromium: /usr/bin/chromium is missing (apt-get install -y chromium chromium-driver)")
+    reason=f"needs headless Chromium: {CHROMIUM} is missing (apt-get install -y chromium chromium-driver)")
 
 webdriver = pytest.importorskip("selenium.webdriver")
 from selenium.webdriver.chrome.options import Options
@@ -91,8 +93,10 @@ def _choose(driver: WebDriver, fact: str, value: str) -> None:
 
 
 def _set_date(driver: WebDriver, fact: str, day: str) -> None:
-    # Typing into a date input depends on the browser's locale; the value is what the form sends.
-    driver.execute_script("arguments[0].value = arguments[1]", driver.find_element(By.ID, f"f-{fact}"), day)
+    """Type a date as a person would (the form's date fields are text: DD/MM/YYYY or YYYY-MM-DD)."""
+    field = driver.find_element(By.ID, f"f-{fact}")
+    field.clear()
+    field.send_keys(day)
 
 
 def _submit(driver: WebDriver) -> None:
@@ -107,7 +111,7 @@ def _fits_width(driver: WebDriver) -> bool:
 def test_child_died_with_abuse_known_shows_scr_required_with_the_law_quoted(server: str, browser: WebDriver) -> None:
     """A child who died with abuse known, entered through the form, gives "SCR required" with M1 quoted and cited."""
     browser.set_window_size(1100, 1400)
-    browser.get(server + "/")
+    browser.get(server + "/?all=1")
     browser.find_element(By.ID, "f-case_reference").send_keys("BT-2017-014")
     _set_date(browser, "awareness_date", "2017-05-02")
     browser.find_element(By.ID, "f-age").send_keys("10")
@@ -138,7 +142,7 @@ def test_child_died_with_abuse_known_shows_scr_required_with_the_law_quoted(serv
 def test_not_met_case_shows_threshold_not_met_and_why(server: str, browser: WebDriver) -> None:
     """A case no criterion meets gives "SCR threshold not met"; each criterion's source shows, its words unfold."""
     browser.set_window_size(1100, 1400)
-    browser.get(server + "/")
+    browser.get(server + "/?all=1")
     browser.find_element(By.ID, "f-age").send_keys("10")
     _choose(browser, "outcome", "neither")
     _choose(browser, "abuse_or_neglect", "not_known_or_suspected")
@@ -162,7 +166,7 @@ def test_not_met_case_shows_threshold_not_met_and_why(server: str, browser: WebD
 def test_pages_fit_a_phone_screen(server: str, browser: WebDriver) -> None:
     """At phone width (390 px) neither the form nor a decision scrolls sideways."""
     browser.set_window_size(390, 844)
-    browser.get(server + "/")
+    browser.get(server + "/?all=1")
     assert _fits_width(browser)
     _choose(browser, "outcome", "died")
     _choose(browser, "abuse_or_neglect", "suspected")
@@ -177,7 +181,7 @@ def test_pages_fit_a_phone_screen(server: str, browser: WebDriver) -> None:
 def test_printing_hides_the_buttons_but_keeps_the_decision(server: str, browser: WebDriver) -> None:
     """In print media the buttons and page banner are hidden and the outcome and quoted law remain."""
     browser.set_window_size(1100, 1400)
-    browser.get(server + "/")
+    browser.get(server + "/?all=1")
     _choose(browser, "outcome", "died")
     _choose(browser, "abuse_or_neglect", "known")
     browser.find_element(By.ID, "f-age").send_keys("15")
@@ -198,7 +202,7 @@ def test_printing_hides_the_buttons_but_keeps_the_decision(server: str, browser:
 def test_bad_answer_is_shown_beside_its_question(server: str, browser: WebDriver) -> None:
     """An impossible answer (aware before the incident) re-shows the form with the message beside the field."""
     browser.set_window_size(1100, 1400)
-    browser.get(server + "/")
+    browser.get(server + "/?all=1")
     _set_date(browser, "incident_date", "2018-01-10")
     _set_date(browser, "awareness_date", "2018-01-05")
     _choose(browser, "outcome", "died")
@@ -209,3 +213,111 @@ def test_bad_answer_is_shown_beside_its_question(server: str, browser: WebDriver
     # The answers given are kept.
     assert browser.find_element(By.ID, "f-outcome-died").is_selected()
     assert browser.find_element(By.ID, "f-incident_date").get_attribute("value") == "2018-01-10"
+
+
+def test_the_form_follows_the_case_from_the_dates(server: str, browser: WebDriver) -> None:
+    """The dates first (DD/MM/YYYY); a 2024 case is then asked the Working Together 2023 questions only."""
+    browser.set_window_size(1100, 1400)
+    browser.get(server + "/")
+    assert not browser.find_elements(By.ID, "f-outcome-died")
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "form-dates.png"))
+    browser.find_element(By.ID, "f-case_reference").send_keys("BT-2024-007")
+    _set_date(browser, "awareness_date", "04/03/2024")
+    browser.find_element(By.XPATH, "//button[text()='Next: the questions for these dates']").click()
+    WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.ID, "f-outcome-died"))
+    assert not browser.find_elements(By.ID, "f-parent_murdered-yes")  # an LSCB-only question
+    browser.save_screenshot(str(ARTIFACTS / "form-case.png"))
+    browser.find_element(By.ID, "f-age").send_keys("9")
+    _choose(browser, "outcome", "died")
+    _choose(browser, "abuse_or_neglect", "suspected")
+    _choose(browser, "location", "in_area")
+    _submit(browser)
+    todo = browser.find_element(By.ID, "what-to-do-now")
+    assert todo.find_element(By.TAG_NAME, "h2").text == "What to do now"
+    assert "Notify the Child Safeguarding Practice Review Panel" in todo.text
+    assert "Monday 11 March 2024" in todo.text
+
+
+def test_a_saved_case_file_uploads_into_the_form(server: str, browser: WebDriver) -> None:
+    browser.set_window_size(1100, 1400)
+    browser.get(server + "/")
+    case = ROOT / "examples" / "wt2018-harm-in-scotland.notify_panel.yaml"
+    browser.find_element(By.ID, "f-case_file").send_keys(str(case))
+    browser.find_element(By.XPATH, "//button[text()='Load the case']").click()
+    WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.ID, "f-outcome-seriously_harmed"))
+    assert browser.find_element(By.ID, "f-outcome-seriously_harmed").is_selected()
+    assert browser.find_element(By.ID, "f-case_reference").get_attribute("value") == "EX-WT18"
+    _submit(browser)
+    assert "Monday 23 August 2021" in browser.find_element(By.ID, "what-to-do-now").text
+
+
+def test_the_printable_summary_fits_one_page(server: str, browser: WebDriver) -> None:
+    """The printable summary: what to do now, the outcome, the criteria met with citations, on one A4 page."""
+    browser.set_window_size(1100, 1400)
+    browser.get(server + "/?all=1")
+    browser.find_element(By.ID, "f-case_reference").send_keys("BT-2017-014")
+    _set_date(browser, "awareness_date", "02/05/2017")
+    browser.find_element(By.ID, "f-age").send_keys("10")
+    _choose(browser, "outcome", "died")
+    _choose(browser, "abuse_or_neglect", "known")
+    _choose(browser, "normally_resident", "yes")
+    _submit(browser)
+    browser.find_element(By.XPATH, "//button[text()='Printable summary']").click()
+    WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".summary-page"))
+    text = browser.find_element(By.CSS_SELECTOR, ".summary-page").text
+    assert text.index("What to do now") < text.index("Outcome") < text.index("Criteria met")
+    assert "LSCB Regulations 2006 (SI 2006/90) reg 5(2)(a),(b)(i)" in text
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        assert not any(b.is_displayed() for b in browser.find_elements(By.CSS_SELECTOR, "a.button, button"))
+        pdf = browser.execute_cdp_cmd("Page.printToPDF", {"paperWidth": 8.27, "paperHeight": 11.69,
+                                                           "preferCSSPageSize": True})
+        assert _pages(pdf["data"]) == 1
+        browser.set_window_size(794, 1123)  # A4 at 96 dpi, for the README's screenshot
+        ARTIFACTS.mkdir(exist_ok=True)
+        browser.save_screenshot(str(ARTIFACTS / "summary-print.png"))
+        if os.environ.get("SCR_UPDATE_SCREENSHOT") == "1":
+            shutil.copyfile(ARTIFACTS / "summary-print.png", ROOT / "docs" / "screenshot-summary.png")
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+
+
+def _pages(data: str) -> int:
+    """The number of pages of a PDF from Chromium (its page objects)."""
+    return len(re.findall(rb"/Type\s*/Page[^s]", base64.b64decode(data)))
+
+
+CUSTODY_2024 = """case_reference: BT-2024-CUST
+incident_date: 2024-05-01
+awareness_date: 2024-05-02
+age: 16
+outcome: died
+abuse_or_neglect: suspected
+location: in_area
+custody: on_remand
+remanded_to: youth_detention_accommodation
+custody_setting: young_offender_institution
+looked_after: yes
+"""
+
+
+@pytest.mark.parametrize("case", ["overlap-2019-death-abuse-known.scr_required+notify_panel.yaml", "custody-2024"])
+def test_the_longest_summaries_still_print_on_one_page(server: str, browser: WebDriver, case: str,
+                                                      tmp_path: Path) -> None:
+    """The overlap of two editions (six duties) and a 2024 death on remand (with its notes of other processes)."""
+    path = ROOT / "examples" / case
+    if case == "custody-2024":
+        path = tmp_path / "custody.yaml"
+        path.write_text(CUSTODY_2024, encoding="utf-8")
+    browser.set_window_size(1100, 1400)
+    browser.get(server + "/")
+    browser.find_element(By.ID, "f-case_file").send_keys(str(path))
+    browser.find_element(By.XPATH, "//button[text()='Load the case']").click()
+    WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.ID, "f-outcome-died"))
+    _submit(browser)
+    browser.find_element(By.XPATH, "//button[text()='Printable summary']").click()
+    WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".summary-page"))
+    pdf = browser.execute_cdp_cmd("Page.printToPDF", {"paperWidth": 8.27, "paperHeight": 11.69,
+                                                       "preferCSSPageSize": True})
+    assert _pages(pdf["data"]) == 1

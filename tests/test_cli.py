@@ -61,11 +61,12 @@ def test_an_example_from_each_period_is_decided_under_the_editions_in_force_then
 
 
 def test_the_table_puts_the_outcome_first_then_duties_and_criteria_with_citations() -> None:
-    """The table a subgroup member reads: outcome, duties with due dates, criteria, the quoted law."""
+    """The table a subgroup member reads: what to do now, outcome, duties with due dates, criteria, the quoted law."""
     result = run("check", str(ROOT / "examples" / "m1-death-abuse-known.scr_required.yaml"))
     assert result.exit_code == 0
     text = result.output
-    assert text.index("SCR REQUIRED") < text.index("Duties and deadlines") < text.index("Criteria:")
+    assert (text.index("What to do now") < text.index("SCR REQUIRED") < text.index("Duties and deadlines")
+            < text.index("Criteria (why"))
     assert "LSCB Regulations 2006 (SI 2006/90) reg 5(2)(a),(b)(i)" in text
     assert "2017-03-09" in text  # five working days from 2 March 2017
 

@@ -40,3 +40,23 @@ def test_the_readme_has_exactly_two_set_up_commands_and_ci_runs_the_test_one() -
     assert len(commands) == 2
     assert "scr check examples/" in commands[0]
     assert commands[1] in (ROOT / ".ci" / "run").read_text()
+
+
+def test_ci_turns_a_skipped_browser_test_into_a_failure(tmp_path: Path) -> None:
+    """Without Chromium the browser tests skip, saying why (-rs), and the check .ci/run makes of that output fails."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "SCR_CHROMIUM": str(tmp_path / "no-chromium")}
+    run = subprocess.run([sys.executable, "-m", "pytest", "-rs", "-q", "-p", "no:cacheprovider",
+                          str(ROOT / "tests" / "test_browser.py")], capture_output=True, text=True, env=env, cwd=ROOT)
+    assert run.returncode == 0 and "needs headless Chromium" in run.stdout
+    ci = (ROOT / ".ci" / "run").read_text()
+    check = ci[ci.index("if grep"):ci.index("fi", ci.index("if grep")) + 2]
+    log = tmp_path / "log"
+    log.write_text(run.stdout)
+    failed = subprocess.run(["bash", "-c", f'log={log}\n{check}'], capture_output=True, text=True)
+    assert failed.returncode == 1 and "browser tests were skipped" in failed.stderr
+    log.write_text("8 passed in 20.1s\n")
+    assert subprocess.run(["bash", "-c", f'log={log}\n{check}']).returncode == 0

@@ -88,7 +88,12 @@ def test_the_tone_of_every_outcome_of_every_edition_is_its_rank() -> None:
 
 
 def test_renderers_never_read_an_edition_again(monkeypatch: pytest.MonkeyPatch) -> None:
-    """With the edition catalogue unreachable, the table, Markdown and HTML of a decision still render."""
+    """With the edition catalogue unreachable, the table, Markdown and HTML of a decision still render.
+
+    The one place the presentation looks at an edition is reasons.py, for the shape of a criterion's
+    condition (never its words): without it, each "why" is the engine's evidence as given.
+    """
+    monkeypatch.setattr("scr_eligibility.cli.render.reasons._trees", lambda edition, version: None)
     neither = {"outcome": "neither", "age": 4, "awareness_date": "2017-05-02"}
     decisions = [evaluate(DIED), evaluate(OPEN), evaluate(neither)]
 
@@ -121,7 +126,7 @@ def test_open_criteria_come_from_the_decision_not_from_its_wording() -> None:
     decision = evaluate(OPEN, editions=["lscb-scr-2006"])
     page = str(html_renderer.render_decision(decision, {}))
     open_ids = {c.id for c in decision_view(decision).editions[0].primary.open}
-    assert open_ids and all(f"{c} – " in page for c in open_ids)
+    assert open_ids and all(f'<span class="mono">({c})</span>' in page for c in open_ids)
     reworded = _reworded(decision)
     assert all("(" not in p.when for e in reworded.editions for d in e.determinations for p in d.possible)
     assert {c.id for c in decision_view(reworded).editions[0].primary.open} == open_ids
@@ -141,7 +146,7 @@ def test_the_status_words_are_one_table_for_every_output() -> None:
     decision = evaluate(DIED)
     table, markdown = render_table(decision), render_markdown(decision)
     page = str(html_renderer.render_decision(decision, {}))
-    assert f"[{STATUS_WORDS['met'].loud}]" in table and f"**{STATUS_WORDS['not_met'].loud}**" in markdown
+    assert f"  {STATUS_WORDS['met'].loud}: " in table and f"**{STATUS_WORDS['not_met'].loud}**" in markdown
     assert f">{STATUS_WORDS['met'].plain}</span>" in page and f"<td>{STATUS_WORDS['not_met'].plain}</td>" in page
 
 

@@ -86,8 +86,9 @@ def _error_shape(body: Any) -> None:
 # ---- the form ----------------------------------------------------------------------------------
 
 def test_form_has_a_labelled_control_for_every_fact_grouped_in_rapid_review_order(client: TestClient) -> None:
-    """GET / asks every Facts field, by its question, in a fieldset per group in GROUPS order."""
-    page = client.get("/").text
+    """GET /?all=1 ("Show all questions") asks every Facts field, by its question, in a fieldset per group in GROUPS
+    order."""
+    page = client.get("/?all=1").text
     for name in FACT_NAMES:
         question = Facts.model_fields[name].json_schema_extra["question"]  # type: ignore[index]
         assert html.escape(question, quote=True) in page, name
@@ -99,7 +100,7 @@ def test_form_has_a_labelled_control_for_every_fact_grouped_in_rapid_review_orde
 
 def test_every_fixed_answer_question_offers_unknown_and_starts_on_it(client: TestClient) -> None:
     """Yes/no and enumerated questions are radio buttons with Unknown checked; their values are the model's."""
-    page = client.get("/").text
+    page = client.get("/?all=1").text
     for name in FACT_NAMES:
         values = allowed_values(name)
         if values is None:
@@ -111,10 +112,10 @@ def test_every_fixed_answer_question_offers_unknown_and_starts_on_it(client: Tes
 
 
 def test_dates_age_and_reference_use_fitting_inputs(client: TestClient) -> None:
-    """Dates are date inputs, the age a number input, the case reference a text input."""
-    page = client.get("/").text
+    """Dates are text inputs that say DD/MM/YYYY (issue 14.5), the age a number input, the reference a text input."""
+    page = client.get("/?all=1").text
     for name in ("incident_date", "awareness_date", "date_of_birth"):
-        assert f'<input type="date" id="f-{name}" name="{name}"' in page
+        assert f'<input type="text" id="f-{name}" name="{name}" value="" placeholder="DD/MM/YYYY"' in page
     assert '<input type="number" id="f-age" name="age"' in page
     assert '<input type="text" id="f-case_reference" name="case_reference"' in page
 

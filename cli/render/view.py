@@ -2,6 +2,9 @@
 
 A renderer words and lays out what is here. It never reads an edition again and never parses
 the engine's prose: everything it needs comes from the decision, through :func:`decision_view`.
+The one look at an edition is here, in :mod:`.reasons`: the shape of a criterion's condition
+(never its words), to choose which of the engine's evidence decided it; without the edition the
+evidence is shown as the engine gave it. "What to do now" is worked out in :mod:`.todo`.
 The status words and the in-force wording live here too, so every output says them alike.
 """
 
@@ -13,7 +16,11 @@ from typing import Any, Literal
 
 from ...engine.decision import CriterionResult, Decision, DeterminationResult, DutyResult, EditionResult, Evidence
 from ...facts import FACT_NAMES
+from .reasons import Reason, deciding
+from .todo import WhatToDo, what_to_do
 
+#: The age at which "the child" is an adult, "the person" (the guidance: a child is a person under 18).
+ADULT_AGE = 18
 #: How strongly an answer calls for action: strong (must act), some (may act), none (nothing owed), open.
 Tone = Literal["strong", "some", "none", "open"]
 #: How one condition of a criterion stood for the case.
@@ -59,21 +66,6 @@ def verdict(item: Evidence) -> Verdict:
 
 
 @dataclass(frozen=True)
-class Action:
-    """One entry of "What to do now": a duty owed, or a question still open, and whose it is.
-
-    A place for issue 14's section: no renderer shows these yet, and :func:`decision_view` leaves
-    them empty.
-    """
-
-    what: str
-    who: str
-    due: _dt.date | None = None
-    source: str | None = None
-    edition: str | None = None
-
-
-@dataclass(frozen=True)
 class DeterminationView:
     """One determination as every renderer shows it."""
 
@@ -116,6 +108,8 @@ class EditionView:
     quoted: tuple[CriterionResult, ...]
     #: Every duty of every determination, in order.
     duties: tuple[DutyResult, ...]
+    #: Per criterion id, the conditions that decided its status, in words (issue 14.2).
+    reasons: dict[str, tuple[Reason, ...]]
 
     @property
     def primary(self) -> DeterminationView:
@@ -132,8 +126,10 @@ class DecisionView:
     deciding_facts: tuple[str, ...]
     #: The known facts, ``(name, value)`` in the fact model's order.
     given: tuple[tuple[str, Any], ...]
-    #: "What to do now" (issue 14): empty until that section is built.
-    to_do: tuple[Action, ...] = ()
+    #: "What to do now" (issue 14.1): what every output opens with.
+    to_do: WhatToDo
+    #: "the person" for an adult (a care leaver, anyone 18 or over at the incident), else "the child".
+    person: str = "the child"
 
 
 def tone(determination: DeterminationResult, by_id: dict[str, CriterionResult]) -> Tone:
@@ -183,7 +179,23 @@ def _quoted(edition: EditionResult) -> tuple[CriterionResult, ...]:
     return tuple(c for c in edition.criteria if c.id in ids and c.status != "not_met")
 
 
-def edition_view(edition: EditionResult) -> EditionView:
+def person_words(text: str, person: str) -> str:
+    """``text`` with "the child" said as ``person`` ("the person", for an adult)."""
+    if person == "the child":
+        return text
+    return text.replace("the child", person).replace("The child", person[:1].upper() + person[1:])
+
+
+def _reasons(edition: EditionResult, person: str) -> dict[str, tuple[Reason, ...]]:
+    out = {}
+    for criterion in edition.criteria:
+        out[criterion.id] = tuple(
+            Reason(person_words(r.condition, person), r.verdict, person_words(r.answer, person), r.fact)
+            for r in deciding(criterion, edition))
+    return out
+
+
+def edition_view(edition: EditionResult, person: str = "the child") -> EditionView:
     by_id = {c.id: c for c in edition.criteria}
     primary = edition.primary
     card_title = edition.short_title if primary.title.lower() in edition.short_title.lower() else (
@@ -195,19 +207,24 @@ def edition_view(edition: EditionResult) -> EditionView:
         determinations=tuple(determination_view(d, by_id) for d in edition.determinations),
         quoted=_quoted(edition),
         duties=tuple(duty for d in edition.determinations for duty in d.duties),
+        reasons=_reasons(edition, person),
     )
 
 
 def decision_view(decision: Decision) -> DecisionView:
     """The presentation model of ``decision``."""
     known = decision.facts.known()
+    age = decision.facts.age
+    person = "the person" if age is not None and age >= ADULT_AGE else "the child"
     return DecisionView(
         decision=decision,
-        editions=tuple(edition_view(e) for e in decision.editions),
+        editions=tuple(edition_view(e, person) for e in decision.editions),
         deciding_facts=decision.deciding_facts(),
         given=tuple((name, getattr(decision.facts, name)) for name in FACT_NAMES if name in known),
+        to_do=what_to_do(decision),
+        person=person,
     )
 
 
-__all__ = ["STATUS_WORDS", "Action", "DecisionView", "DeterminationView", "EditionView", "StatusWords", "Tone",
-           "decision_view", "in_force_words", "period_words", "tone", "verdict"]
+__all__ = ["STATUS_WORDS", "DecisionView", "DeterminationView", "EditionView", "StatusWords", "Tone",
+           "decision_view", "in_force_words", "period_words", "person_words", "tone", "verdict"]

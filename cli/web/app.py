@@ -19,13 +19,13 @@ from ...engine.decision import Decision
 from ...errors import EngineError, InputError, Problem, ScrError
 from ...facts import Facts, parse_facts
 from ...parsing import decode, parse_text
-from ..render.html import CSP, render_decision
+from ..render.html import CSP, render_decision, render_summary
+from .adaptive import ALL, Relevance, case_values, relevance
 from .downloads import case_download, decision_download
 from .errors import ErrorBody, error_response, html_page, status, web_error
 from .events import add_event_routes
-from .forms import (api_readings, check_editions, first, form_options, form_readings, form_to_data, login_page,
-                    media_type, parse_date_option)
-from .forms import posted_form, render_form
+from .forms import (api_readings, check_editions, first, follow_case, form_options, form_readings, form_to_data,
+                    login_page, media_type, parse_date_option, posted_form, render_form)
 from .guard import Guard
 from .limits import BODY_TIMEOUT, MAX_EVALUATIONS, MAX_WAITING, Evaluations
 from .tokens import SESSION_COOKIE, same, session_value
@@ -164,20 +164,62 @@ def create_app(token: str | None = None, log_path: str | None = None, *,
     # ---- the form ----
 
     def form_page(request: Request, values: dict[str, list[str]] | None = None,
-                  error: ScrError | None = None) -> Response:
-        body = render_form(values, error, csrf=request.state.csrf)
+                  error: ScrError | None = None, shown: Relevance = ALL) -> Response:
+        body = render_form(values, error, csrf=request.state.csrf, shown=shown)
         if error is None:
             return html_page("Case facts", body)
         return html_page("Please check the answers", body, status=status(error))
 
+    async def following(request: Request, values: dict[str, list[str]]) -> Response:
+        """The form asking what can matter for ``values`` (worked out in a worker thread: it evaluates)."""
+        shown = await work.run(follow_case, values)
+        return form_page(request, values, shown=shown)
+
     @app.get("/", include_in_schema=False)
-    async def blank_form(request: Request) -> Response:
-        return form_page(request)
+    async def blank_form(request: Request, all: str = "") -> Response:
+        return form_page(request, shown=ALL if all == "1" else relevance({}, Facts(), None, None))
 
     @app.post("/edit", include_in_schema=False)
     async def edit(request: Request) -> Response:
         values, refused = await posted_form(request)
-        return form_page(request, values, refused)
+        if refused is not None:
+            return form_page(request, values, refused)
+        return await following(request, values)
+
+    @app.post("/questions", include_in_schema=False)
+    async def questions(request: Request) -> Response:
+        values, refused = await posted_form(request)
+        if refused is not None:
+            return form_page(request, values, refused)
+        return await following(request, values)
+
+    @app.post("/load", include_in_schema=False)
+    async def load(request: Request) -> Response:
+        values, refused = await posted_form(request)
+        if refused is not None:
+            return form_page(request, {}, refused)
+        upload = (await request.form()).get("case_file")
+        if upload is None or isinstance(upload, str):
+            return form_page(request, {}, InputError("no case file was sent", [Problem(
+                "case_file", "nothing", "a case file (YAML or JSON)", "choose a file, then press Load the case")],
+                "form"))
+        try:
+            loaded = await work.run(case_values, await upload.read(), upload.filename or "")
+        except ScrError as error:
+            return form_page(request, {}, error)
+        return await following(request, loaded)
+
+    @app.post("/print", include_in_schema=False)
+    async def printable(request: Request) -> Response:
+        values, refused = await posted_form(request)
+        if refused is not None:
+            return form_page(request, values, refused)
+        try:
+            decision, _, _ = await work.run(from_form, values, log=False)
+        except ScrError as error:
+            return form_page(request, values, error)
+        title = f"Summary {decision.case_reference or ''}".strip()
+        return html_page(title, render_summary(decision))
 
     @app.post("/decide", include_in_schema=False)
     async def decide(request: Request) -> Response:

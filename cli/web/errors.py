@@ -11,7 +11,7 @@ from ..render.html import page, render
 
 #: The paths of the form (HTML); every other path is the API's (JSON).
 HTML_PATHS = frozenset({"/", "/decide", "/edit", "/login", "/logout", "/download/case.yaml", "/download/decision.json",
-                        "/timeline", "/events"})
+                        "/questions", "/load", "/print", "/timeline", "/events"})
 _STATUS_OF_KIND = {"input_error": 400, "unauthorized": 401, "forbidden": 403, "edition_not_found": 404,
                    "not_found": 404, "method_not_allowed": 405, "request_too_large": 413, "unsupported_media_type": 415,
                    "request_timeout": 408, "server_busy": 503,

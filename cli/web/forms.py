@@ -15,14 +15,15 @@ from fastapi.responses import Response
 from ...criteria import get_edition, latest_editions
 from ...dates import DATE_FORMATS, EXAMPLE, parse_date
 from ...errors import EditionNotFound, InputError, Problem, ScrError
-from ...facts import DATE_FACTS, FACT_NAMES, GROUPS, Facts, allowed_values, fact_text, label
+from ...facts import DATE_FACTS, FACT_NAMES, GROUPS, Facts, allowed_values, fact_text, label, parse_facts
 from ..render.html import render, sentence
 from ..render.view import period_words
+from .adaptive import ALL, Relevance, relevance
 from .errors import html_page, web_error
 from .tokens import same
 
 #: The form fields that are not facts.
-OPTION_FIELDS = ("as_of", "edition")
+OPTION_FIELDS = ("as_of", "edition", "show_all")
 #: The hidden field holding the page's CSRF token.
 CSRF_FIELD = "csrf"
 #: The bodies a form post may have.
@@ -207,6 +208,8 @@ class QuestionView:
     choices: tuple[tuple[str, str], ...] = ()
     chosen: str = ""
     problems: tuple[Problem, ...] = ()
+    #: Where the form shows it: "now", "more" (folded away) or "hidden" (carried, not asked).
+    place: str = "now"
 
 
 @dataclass(frozen=True)
@@ -231,6 +234,13 @@ class FormView:
     edition_problems: tuple[Problem, ...] = ()
     readings: tuple[ReadingChoice, ...] = ()
     reading_problems: tuple[Problem, ...] = ()
+    #: "dates" (the first step), "case" (the questions for those dates) or "all".
+    mode: str = "all"
+
+    def shown(self, place: str) -> tuple[tuple[str, tuple[QuestionView, ...]], ...]:
+        """The groups with only the questions shown at ``place``."""
+        groups = ((g, tuple(q for q in qs if q.place == place)) for g, qs in self.groups)
+        return tuple((g, qs) for g, qs in groups if qs)
 
 
 def _choices(name: str) -> tuple[tuple[str, str], ...] | None:
@@ -243,17 +253,19 @@ def _choices(name: str) -> tuple[tuple[str, str], ...] | None:
     return (("unknown", "Unknown"),) + tuple((str(v), sentence(label(v))) for v in values)
 
 
-def _question(name: str, values: Mapping[str, list[str]], problems: tuple[Problem, ...]) -> QuestionView:
+def _question(name: str, values: Mapping[str, list[str]], problems: tuple[Problem, ...], place: str = "now"
+              ) -> QuestionView:
     _, question, hint = fact_text(name)
+    place = "now" if problems else place
     current = first(values, name).strip()
     choices = _choices(name)
     if choices is not None:
         offered = {v for v, _ in choices}
         # Blank is unknown; an answer the form does not offer is shown unselected, beside its error.
         chosen = "unknown" if not current else current.lower() if current.lower() in offered else ""
-        return QuestionView(name, question, hint, "choice", current, choices, chosen, problems)
+        return QuestionView(name, question, hint, "choice", current, choices, chosen, problems, place)
     kind = "date" if name in DATE_FACTS else "number" if name in _INT_FACTS else "text"
-    return QuestionView(name, question, hint, kind, current, problems=problems)
+    return QuestionView(name, question, hint, kind, current, problems=problems, place=place)
 
 
 def _groups() -> list[tuple[str, list[str]]]:
@@ -264,8 +276,12 @@ def _groups() -> list[tuple[str, list[str]]]:
     return [(group, names) for group, names in groups.items() if names]
 
 
-def form_view(values: Mapping[str, list[str]] | None = None, error: ScrError | None = None) -> FormView:
-    """The form with ``values`` filled in; with ``error``, its problems beside their fields and in a summary."""
+def form_view(values: Mapping[str, list[str]] | None = None, error: ScrError | None = None,
+              shown: Relevance = ALL) -> FormView:
+    """The form with ``values`` filled in; with ``error``, its problems beside their fields and in a summary.
+
+    ``shown``: which questions it asks (:mod:`.adaptive`); every question by default.
+    """
     values = values or {}
     by_field: dict[str, list[Problem]] = {}
     problems = list(error.problems) if error else []
@@ -280,8 +296,8 @@ def form_view(values: Mapping[str, list[str]] | None = None, error: ScrError | N
         summary.append((f"q-{problem.location}" if named else "facts", text))
     ticked = {v.strip() for v in values.get("edition", [])}
     return FormView(
-        groups=tuple((group, tuple(_question(n, values, tuple(by_field.get(n, ()))) for n in names))
-                     for group, names in _groups()),
+        groups=tuple((group, tuple(_question(n, values, tuple(by_field.get(n, ())), shown.place(n))
+                                   for n in names)) for group, names in _groups()),
         editions=tuple(EditionBox(e.id, e.content.short_title, period_words(e.content.in_force.from_,
                                                                            e.content.in_force.until), e.id in ticked)
                        for e in latest_editions()),
@@ -292,15 +308,28 @@ def form_view(values: Mapping[str, list[str]] | None = None, error: ScrError | N
         edition_problems=tuple(by_field.get("edition", ())),
         readings=reading_choices(values),
         reading_problems=tuple(p for key, ps in by_field.items() if key == "readings" for p in ps),
+        mode=shown.mode,
     )
 
 
-def render_form(values: Mapping[str, list[str]] | None = None, error: ScrError | None = None, *, csrf: str) -> str:
+def render_form(values: Mapping[str, list[str]] | None = None, error: ScrError | None = None, *, csrf: str,
+                shown: Relevance = ALL) -> str:
     """The form page's body, generated from the Facts model; with ``error``, its problems beside the fields.
 
-    ``csrf``: the token the page's form sends back (the guard's, from the request's state).
+    ``csrf``: the token the page's form sends back (the guard's, from the request's state); ``shown``:
+    which questions it asks.
     """
-    return render("form.html", form=form_view(values, error), csrf=csrf)
+    return render("form.html", form=form_view(values, error, shown), csrf=csrf)
+
+
+def follow_case(values: Mapping[str, list[str]]) -> Relevance:
+    """Which questions the form asks for the answers so far (all of them when the answers are not valid)."""
+    try:
+        facts = parse_facts(form_to_data(values), "form")
+        as_of, editions = form_options(values)
+    except ScrError:
+        return ALL
+    return relevance(values, facts, as_of, editions)
 
 
 def login_page(wrong: bool, csrf: str) -> Response:
@@ -309,5 +338,6 @@ def login_page(wrong: bool, csrf: str) -> Response:
 
 
 __all__ = ["CSRF_FIELD", "FORM_TYPES", "OPTION_FIELDS", "READING_PREFIX", "FormView", "QuestionView", "ReadingChoice",
-           "api_readings", "check_editions", "form_options", "form_readings", "form_to_data", "form_values", "form_view", "login_page", "media_type", "parse_date_option", "posted_form",
+           "api_readings", "check_editions", "follow_case", "form_options", "form_readings", "form_to_data", "form_values",
+           "form_view", "login_page", "media_type", "parse_date_option", "posted_form",
            "render_form"]

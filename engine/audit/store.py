@@ -14,6 +14,9 @@ Every failure is a :class:`~scr_eligibility.errors.LogError` (exit code 3): a fu
 read-only file or folder, a log locked by another process for longer than the busy
 timeout, a file that is not a decision log, a log schema version this code does not know.
 A file that is not a decision log is never modified.
+
+(About 430 lines, more than the house's 400: creating, recognising and connecting to the file, and turning
+SQLite's faults into plain words, are one concern; the faults need the file's states to name them.)
 """
 
 from __future__ import annotations
