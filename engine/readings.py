@@ -142,7 +142,11 @@ def _with(result: EditionResult, update: Mapping[str, Any]) -> EditionResult:
 
 # ----------------------------------------------------------------------------- one run under one set of options
 
-def _run(case: Facts, edition: Edition, applied: Mapping[str, str], evaluate_edition: EvaluateEdition) -> EditionResult:
+def under_options(case: Facts, edition: Edition, applied: Mapping[str, str],
+                  evaluate_edition: Callable[[Facts, Edition], Any]) -> tuple[Facts, Edition, Any, tuple[Any, ...]]:
+    """One run under one set of options, for the decision and the verdict alike: the facts as the options read
+    them, the edition they derive, ``evaluate_edition``'s result, and its determinations as the options leave
+    them (replaced by a later law, or not applicable)."""
     effects = effects_of(edition, applied)
     facts = facts_under(case, effects)
     derived = derive(edition, applied)
@@ -152,6 +156,11 @@ def _run(case: Facts, edition: Edition, applied: Mapping[str, str], evaluate_edi
         determinations = replace_determinations(determinations, derived, facts, effects)
     if not_reached(facts, edition, effects):
         determinations = tuple(not_applicable(d, facts) for d in determinations)
+    return facts, derived, result, determinations
+
+
+def _run(case: Facts, edition: Edition, applied: Mapping[str, str], evaluate_edition: EvaluateEdition) -> EditionResult:
+    facts, derived, result, determinations = under_options(case, edition, applied, evaluate_edition)
     notes = shown_notes(facts, derived)
     if determinations is result.determinations and not notes:
         return result

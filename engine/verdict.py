@@ -19,13 +19,11 @@ from typing import Any
 
 from ..criteria.model import Edition
 from ..criteria.model import edition_ref
-from ..criteria.readings import derive
 from ..facts import Facts, parse_facts
 from .decision import DeterminationResult
-from .effects import effects_of, facts_under, not_applicable, not_reached, replace_determinations
 from .evaluation import _plan, statuses_of
 from .explain import CriterionPattern
-from .readings import readings_apply
+from .readings import readings_apply, under_options
 from .selection import select_editions
 
 
@@ -72,15 +70,7 @@ def edition_verdict(case: Facts, edition: Edition) -> EditionVerdict:
     if not readings_apply(edition):
         return _evaluated(case, edition)
     applied = {r.id: r.default for r in edition.content.readings}
-    effects = effects_of(edition, applied)
-    facts = facts_under(case, effects)
-    derived = derive(edition, applied)
-    result = _evaluated(facts, derived)
-    determinations = result.determinations
-    if any(d.replaced for d in derived.content.determinations):
-        determinations = replace_determinations(determinations, derived, facts, effects)
-    if not_reached(facts, edition, effects):
-        determinations = tuple(not_applicable(d, facts) for d in determinations)
+    _, _, result, determinations = under_options(case, edition, applied, _evaluated)
     return EditionVerdict(result.edition, result.ref, result.criteria, determinations)
 
 

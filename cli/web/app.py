@@ -180,12 +180,6 @@ def create_app(token: str | None = None, log_path: str | None = None, *,
         return form_page(request, shown=ALL if all == "1" else relevance({}, Facts(), None, None))
 
     @app.post("/edit", include_in_schema=False)
-    async def edit(request: Request) -> Response:
-        values, refused = await posted_form(request)
-        if refused is not None:
-            return form_page(request, values, refused)
-        return await following(request, values)
-
     @app.post("/questions", include_in_schema=False)
     async def questions(request: Request) -> Response:
         values, refused = await posted_form(request)
