@@ -277,11 +277,7 @@ class Decision(_Model):
 
     def deciding_facts(self) -> tuple[str, ...]:
         """Every unknown fact whose answer could change some determination, in first-seen order."""
-        seen: dict[str, None] = {}
-        for edition in self.editions:
-            for determination in edition.determinations:
-                seen.update(dict.fromkeys(determination.deciding_facts))
-        return tuple(seen)
+        return deciding_facts_of(self.editions)
 
     def model_dump_json(self, **options: Any) -> str:  # type: ignore[override]
         """The decision's JSON: pydantic's, byte for byte; without options, assembled from kept fragments.
@@ -302,6 +298,16 @@ class Decision(_Model):
             elif name not in _DECISION_OMITTED or not _DECISION_OMITTED[name](value):
                 parts.append(f'"{name}":' + to_json(value).decode())
         return "{" + ",".join(parts) + "}"
+
+
+def deciding_facts_of(editions: Any) -> tuple[str, ...]:
+    """The deciding facts of every determination of ``editions``, once each, in first-seen order (the decision's
+    and the verdict's alike)."""
+    seen: dict[str, None] = {}
+    for edition in editions:
+        for determination in edition.determinations:
+            seen.update(dict.fromkeys(determination.deciding_facts))
+    return tuple(seen)
 
 
 #: JSON made once for objects the engine keeps and reuses: id -> (the object, kept alive so the id stays its own; JSON).

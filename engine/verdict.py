@@ -20,7 +20,7 @@ from typing import Any
 from ..criteria.model import Edition
 from ..criteria.model import edition_ref
 from ..facts import Facts, parse_facts
-from .decision import DeterminationResult
+from .decision import DeterminationResult, deciding_facts_of
 from .evaluation import _plan, statuses_of
 from .explain import CriterionPattern
 from .readings import readings_apply, under_options
@@ -50,11 +50,7 @@ class Verdict:
 
     def deciding_facts(self) -> tuple[str, ...]:
         """Every unknown fact whose answer could change some determination, in first-seen order (as the decision's)."""
-        seen: dict[str, None] = {}
-        for edition in self.editions:
-            for determination in edition.determinations:
-                seen.update(dict.fromkeys(determination.deciding_facts))
-        return tuple(seen)
+        return deciding_facts_of(self.editions)
 
 
 def verdict(facts: Facts | dict[str, Any], *, as_of: _dt.date | None = None,

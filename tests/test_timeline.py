@@ -20,6 +20,7 @@ from scr_eligibility.engine import deadlines
 from scr_eligibility.engine.audit.ledger import Ledger
 from scr_eligibility.engine.audit.stored import is_event
 from scr_eligibility.engine.audit.timeline import working_days_between
+from test_events import log, record_id  # a copy of this module's example_log per test, and a case's record
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -33,18 +34,6 @@ def example_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("log") / "decisions.db"
     assert scr("batch", str(EXAMPLES), "--log", str(path)).exit_code == 0
     return path
-
-
-@pytest.fixture
-def log(example_log: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "decisions.db"
-    shutil.copy(example_log, copy)
-    return copy
-
-
-def record_id(path: Path, case: str) -> str:
-    return [b["record_id"] for _, b in Ledger(path, read_only=True).numbered_entries()
-            if not is_event(b) and b.get("case_reference") == case][-1]
 
 
 def add(log: Path, case: str, kind: str, on: str, *more: str) -> None:

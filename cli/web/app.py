@@ -205,15 +205,9 @@ def create_app(token: str | None = None, log_path: str | None = None, *,
 
     @app.post("/print", include_in_schema=False)
     async def printable(request: Request) -> Response:
-        values, refused = await posted_form(request)
-        if refused is not None:
-            return form_page(request, values, refused)
-        try:
-            decision, _, _ = await work.run(from_form, values, log=False)
-        except ScrError as error:
-            return form_page(request, values, error)
-        title = f"Summary {decision.case_reference or ''}".strip()
-        return html_page(title, render_summary(decision))
+        # Made like a download (decided, never logged); shown as a page.
+        return await download(request, lambda decision, _as_of, _editions: html_page(
+            f"Summary {decision.case_reference or ''}".strip(), render_summary(decision)))
 
     @app.post("/decide", include_in_schema=False)
     async def decide(request: Request) -> Response:
