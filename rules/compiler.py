@@ -11,7 +11,9 @@ included), so a condition on an unknown fact fires neither rule: unknown. ``all`
     T(not x) = F(x)     F(not x) = T(x)
 
 Rules are emitted for each criterion (its status) and for each distinct leaf (the
-evidence the explanation quotes), so both come out of the engine.
+evidence the explanation quotes), so both come out of the engine. A criterion's
+expression too large for one durable_rules rule is split into several rules whose
+disjunction is the same expression (:func:`split`); any of them firing means the same.
 """
 
 from __future__ import annotations
@@ -84,6 +86,50 @@ def expression(condition: Condition, truth: bool) -> dict[str, Any]:
     raise TypeError(f"not an inlined condition: {condition!r}")
 
 
+#: durable_rules keeps one rule's nested ``$and``/``$or`` groups in a sequence of at most 32 entries, two per
+#: group (MAX_SEQUENCE_EXPRESSIONS; error 113 beyond): measured, a rule is accepted iff it nests at most 14 groups.
+MAX_NESTED_GROUPS = 14
+
+
+def _group(expression: dict[str, Any]) -> list[dict[str, Any]] | None:
+    return expression.get("$and", expression.get("$or")) if len(expression) == 1 else None
+
+
+def nested_groups(expression: dict[str, Any], root: bool = True) -> int:
+    """How many ``$and``/``$or`` groups ``expression`` nests below its root (what error 113 counts)."""
+    items = _group(expression)
+    if items is None:
+        return 0
+    return (0 if root else 1) + sum(nested_groups(item, False) for item in items)
+
+
+def _flat(operator: str, parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """``parts`` joined by ``operator``, a part that is itself an ``operator`` group merged in (same meaning)."""
+    merged: list[dict[str, Any]] = []
+    for part in parts:
+        merged.extend(part[operator] if set(part) == {operator} else [part])
+    return _join(operator, merged)
+
+
+def split(expression: dict[str, Any]) -> list[dict[str, Any]]:
+    """Expressions, each within :data:`MAX_NESTED_GROUPS`, whose disjunction means ``expression``.
+
+    An expression that fits is returned alone, unchanged. Otherwise an ``$or`` is split into its items, and an
+    ``$and`` distributes its largest ``$or`` item: (a and (b or c)) is (a and b) or (a and c).
+    """
+    if nested_groups(expression) <= MAX_NESTED_GROUPS:
+        return [expression]
+    if "$or" in expression:
+        return [piece for item in expression["$or"] for piece in split(item)]
+    items = expression["$and"]
+    ors = [i for i, item in enumerate(items) if set(item) == {"$or"}]
+    if not ors:  # only nested $and groups: merging them into the root changes nothing but the count
+        return split(_flat("$and", items)) if any(set(item) == {"$and"} for item in items) else [expression]
+    chosen = max(ors, key=lambda i: nested_groups(items[i]))
+    rest = items[:chosen] + items[chosen + 1:]
+    return [piece for alternative in items[chosen]["$or"] for piece in split(_flat("$and", rest + [alternative]))]
+
+
 def leaves_of(condition: Condition) -> list[Leaf]:
     if isinstance(condition, Leaf):
         return [condition]
@@ -114,8 +160,11 @@ def compile_edition(edition: Edition, name: str) -> CompiledEdition:
         for truth in (True, False):
             # Rule names are plain ASCII without quotes: the runtime reads them straight from the JSON.
             rule = f"c{number}{'t' if truth else 'f'}"
-            definition[rule] = {"all": [{"m": expression(condition, truth)}]}
-            meaning[rule] = ("criterion", criterion.id, truth)
+            pieces = split(expression(condition, truth))
+            for piece, part in enumerate(pieces):
+                piece_rule = rule if len(pieces) == 1 else f"{rule}_{piece}"
+                definition[piece_rule] = {"all": [{"m": part}]}
+                meaning[piece_rule] = ("criterion", criterion.id, truth)
     for number, leaf in enumerate(leaves):
         for truth in (True, False):
             rule = f"l{number}{'t' if truth else 'f'}"

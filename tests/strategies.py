@@ -154,3 +154,13 @@ def _consistent(draw: st.DrawFn, facts: dict[str, Any]) -> None:
         facts["normally_resident_in"] = draw(st.sampled_from([None, "in_area"]))
     elif facts["normally_resident"] is False and facts["normally_resident_in"] == "in_area":
         facts["normally_resident_in"] = None
+
+
+def rule_expressions(max_leaves: int = 40) -> st.SearchStrategy[dict[str, Any]]:
+    """durable_rules ``m`` expressions of the shapes the compiler writes: equality and ``$neq`` leaves on a few
+    facts, nested in ``$and`` / ``$or`` groups of two to four items."""
+    leaf = st.builds(lambda fact, value, negated: {"$neq": {fact: value}} if negated else {fact: value},
+                     st.sampled_from(["a", "b", "c", "d", "e"]), st.integers(0, 2), st.booleans())
+    return st.recursive(leaf, lambda items: st.builds(lambda op, xs: {op: xs}, st.sampled_from(["$and", "$or"]),
+                                                      st.lists(items, min_size=2, max_size=4)),
+                        max_leaves=max_leaves)
