@@ -216,19 +216,56 @@ def test_the_inference_is_not_made_over_an_answer(edition: str) -> None:
 
 
 @pytest.mark.parametrize(("edition", "day"), [("wt2006", "2008-05-02"), ("wt2010", "2011-05-02"),
-                                               ("wt2013", "2014-05-02")])
+                                               ("wt2013", "2014-05-02"), ("wt2015", "2017-05-02")])
 def test_the_lscb_editions_put_the_looked_after_death_notification_on_the_looking_after_authority(
         edition: str, day: str) -> None:
     """Children Act 1989 Sch 2 para 20(1): "If a child who is being looked after by a local authority dies, the
-    authority— (a) shall notify the Secretary of State" (version 2 of the LSCB editions; version 1 is kept for the
-    records made under it, where the reading only said so in words)."""
+    authority— (a) shall notify the Secretary of State" (the LSCB editions' later versions; version 1 is kept for
+    the records made under it: there the reading only said so in words, and wt2015's had no such determination)."""
     facts = {"age": 15, "outcome": "died", "abuse_or_neglect": "not_known_or_suspected", "looked_after": True,
              "awareness_date": day, "responsible_authority": "another_authority_in_england"}
     result = evaluate(facts, editions=[edition]).editions[0]
-    assert result.version == 2
+    assert result.version >= 2
     lac = next(d for d in result.determinations if d.id == "looked_after_death_notification")
     assert lac.outcome == "for_the_authority_that_looked_after_the_child" and not lac.duties
     assert [s.id for s in lac.next_steps] == ["tell_the_authority_that_looked_after_the_child"]
-    old = evaluate(facts, editions=[get_edition(edition, 1)]).editions[0]
-    assert next(d for d in old.determinations if d.id == "looked_after_death_notification").outcome == \
-        "notify_secretary_of_state"
+    old = {d.id: d.outcome for d in evaluate(facts, editions=[get_edition(edition, 1)]).editions[0].determinations}
+    assert old.get("looked_after_death_notification") == (None if edition == "wt2015" else "notify_secretary_of_state")
+
+
+LSCB_DAYS = [("wt2006", "2008-05-02"), ("wt2010", "2011-05-02"), ("wt2013", "2014-05-02"), ("wt2015", "2017-05-02")]
+
+
+@pytest.mark.parametrize(("edition", "day"), LSCB_DAYS)
+def test_the_lscb_editions_read_an_unknown_abuse_or_neglect_from_sexual_abuse_as_an_inference(
+        edition: str, day: str) -> None:
+    """LSCB Regulations 2006 reg 5(2)(a) "abuse or neglect of a child is known or suspected": known or suspected
+    sexual abuse is known or suspected abuse. A death with sexual abuse suspected and abuse_or_neglect unanswered
+    is a serious case (M1), the condition that met it says it is inferred, and a note names both facts. The
+    versions before the inference still leave it open (their records replay unchanged)."""
+    facts = {"age": 13, "outcome": "died", "sexual_abuse": True, "normally_resident": True,
+             "incident_date": day, "awareness_date": day}
+    result = evaluate(facts, editions=[edition]).editions[0]
+    assert result.primary.outcome == "scr_required"
+    m1 = next(c for c in result.criteria if c.id == "M1")
+    assert m1.status == "met" and any(
+        e.fact == "sexual_abuse" and "inferred from known or suspected sexual abuse" in e.condition
+        for e in m1.evidence)
+    note = next(n for n in result.notes if n.id == "abuse-inferred-from-sexual-abuse")
+    assert "abuse_or_neglect" in note.text and "sexual_abuse" in note.text and "inference" in note.text
+    before = get_edition(edition, result.version - 1)
+    old = evaluate(facts, editions=[before]).editions[0]
+    assert next(c for c in old.criteria if c.id == "M1").status == "unknown"
+
+
+@pytest.mark.parametrize(("edition", "day"), LSCB_DAYS)
+def test_the_lscb_editions_make_no_inference_over_an_answer(edition: str, day: str) -> None:
+    """Unknown is a value, and an answer is not overridden: abuse or neglect answered, no note; sexual abuse not
+    known, abuse_or_neglect unanswered: M1 stays unknown (never "no")."""
+    facts = {"age": 13, "outcome": "died", "normally_resident": True, "incident_date": day, "awareness_date": day}
+    answered = evaluate({**facts, "sexual_abuse": True, "abuse_or_neglect": "known"}, editions=[edition]).editions[0]
+    assert answered.primary.outcome == "scr_required"
+    assert "abuse-inferred-from-sexual-abuse" not in [n.id for n in answered.notes]
+    open_ = evaluate({**facts, "sexual_abuse": False}, editions=[edition]).editions[0]
+    assert next(c for c in open_.criteria if c.id == "M1").status == "unknown"
+    assert "abuse_or_neglect" in open_.primary.deciding_facts

@@ -37,7 +37,7 @@ CASE = {"case_reference": "FA-1", "outcome": "died", "abuse_or_neglect": "known"
         "incident_date": "2019-03-01", "awareness_date": "2019-03-02"}
 OTHER = {"case_reference": "FA-2", "outcome": "seriously_harmed", "abuse_or_neglect": "suspected", "age": 3,
          "incident_date": "2019-03-01", "inter_agency_concerns": "concerns"}
-FIRST_EDITION = "wt2015@1"
+FIRST_EDITION = "wt2015@2"
 
 CASE_YAML = "".join(f"{k}: {v}\n" for k, v in CASE.items())
 

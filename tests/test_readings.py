@@ -155,7 +155,10 @@ def test_s16c_reaches_earlier_harm_by_default_and_the_alternative_keeps_the_2015
     [later] = reading_of(wt2018, "s16c-earlier-harm").alternatives
     assert {o.outcome for o in later.outcomes} == {NOT_APPLICABLE}
     [route] = reading_of(wt2015, "s16c-earlier-harm").alternatives
-    assert [(o.determination, o.outcome) for o in route.outcomes] == [("notifiable_incident", "notify_ofsted_and_lscb")]
+    # The 2015 route: the notification to Ofsted and the LSCB, and (wt2015@2) the edition's own looked after child
+    # death notification, which the Working Together 2018 edition gives otherwise.
+    assert [(o.determination, o.outcome) for o in route.outcomes] == [
+        ("notifiable_incident", "notify_ofsted_and_lscb"), ("looked_after_death_notification", "not_required")]
     chosen = evaluate(facts, readings={"s16c-earlier-harm": "from_commencement_only"})
     assert {d.outcome for d in edition_of(chosen, "wt2018").determinations} == {NOT_APPLICABLE}
     notification = {d.id: d for d in edition_of(chosen, "wt2015").determinations}["notifiable_incident"]

@@ -111,13 +111,13 @@ def test_the_decision_beside_the_advice_with_the_rationale_where_they_differ(log
         "Single-agency learning judged enough")
     case = timeline_json(log, "EX-M1", "2017-04-10")
     [decision] = case["decisions"]
-    assert decision["departs_from"] == ["wt2015@1"] and decision["rationale"] == "Single-agency learning judged enough"
+    assert decision["departs_from"] == ["wt2015@2"] and decision["rationale"] == "Single-agency learning judged enough"
     # The decision not to initiate must go to the national panel within 14 days of it: owed now, and overdue.
     not_to = duty(case, "decision_not_to_initiate")
     assert (not_to["start"], not_to["due"], not_to["status"], not_to["overdue"]) == (
         "2017-03-20", "2017-04-03", "outstanding", True)
     text = scr("timeline", str(log), "EX-M1", "--as-of", "2017-04-10").output
-    assert "Differs from the advice of wt2015@1; rationale: Single-agency learning judged enough" in text
+    assert "Differs from the advice of wt2015@2; rationale: Single-agency learning judged enough" in text
 
 
 def test_a_decision_following_the_advice_departs_from_nothing_and_owes_no_other_branch(log: Path) -> None:
@@ -169,7 +169,7 @@ def test_report_counts_each_duty_and_the_departures(log: Path) -> None:
     panel = next(d for d in report["duties"] if d["duty"] == "notify_panel")
     assert (panel["owed"], panel["on_time"], panel["late"], panel["outstanding_overdue"]) == (3, 1, 1, 1)
     assert panel["median_working_days"] == 4.0  # 1 and 7 working days (10-18 January 2019)
-    assert {(o["edition"], o["outcome"]): o["cases"] for o in report["by_outcome"]}[("wt2015@1", "scr_required")] == 5
+    assert {(o["edition"], o["outcome"]): o["cases"] for o in report["by_outcome"]}[("wt2015@2", "scr_required")] == 5
     [departure] = report["departures"]
     assert departure["case_reference"] == "EX-M1" and departure["rationale"] == "Learning judged enough"
 

@@ -44,7 +44,7 @@ class Reason:
 
     #: The condition in the edition's words ("the child was under 18 at the incident").
     condition: str
-    #: "yes", "no", "presumed" or "unknown".
+    #: "yes", "no", "presumed", "presumed not" or "unknown".
     verdict: str
     #: The answer in words, when it adds something ("18", "elsewhere in England"); else "".
     answer: str
@@ -52,11 +52,28 @@ class Reason:
 
     def words(self) -> str:
         """``the child was under 18 at the incident: no (age 18)``."""
-        if self.verdict == "unknown":
-            return f"not yet known: {self.condition}"
-        if self.verdict == "presumed":
-            return f"{self.condition}: presumed (not yet known, and the text presumes it)"
-        return f"{self.condition}: {self.verdict}" + (f" ({self.answer})" if self.answer else "")
+        return condition_words(self.condition, self.verdict, self.answer)
+
+
+def condition_words(condition: str, verdict: str, answer: str = "") -> str:
+    """One condition and how it stood, in words; a presumption says which way the text presumes it."""
+    if verdict == "unknown":
+        return f"not yet known: {condition}"
+    if verdict == "presumed":
+        return f"{condition}: presumed (not yet known, and the text presumes it)"
+    if verdict == "presumed not":
+        # e.g. "abuse_or_neglect is answered": unknown, so presumed not to hold, which is what lets an inference apply
+        return f"{condition}: presumed not (not yet known, and the text presumes it does not hold)"
+    return f"{condition}: {verdict}" + (f" ({answer})" if answer else "")
+
+
+def condition_verdict(item: Evidence) -> str:
+    """How a condition stood: not yet known, presumed (or presumed not) while its fact is unknown, or yes / no."""
+    if item.status == "unknown":
+        return "unknown"
+    if item.presumed:
+        return "presumed" if item.status == "met" else "presumed not"
+    return "yes" if item.status == "met" else "no"
 
 
 def _answer(item: Evidence) -> str:
@@ -71,12 +88,7 @@ def _answer(item: Evidence) -> str:
 
 
 def _reason(item: Evidence) -> Reason:
-    if item.status == "unknown":
-        shown = "unknown"
-    elif item.presumed:
-        shown = "presumed"
-    else:
-        shown = "yes" if item.status == "met" else "no"
+    shown = condition_verdict(item)
     answer = _answer(item) if shown in ("yes", "no") else ""
     if shown == "yes" and answer.startswith("the ") and answer.lower() in item.condition.lower():
         answer = ""  # "the child died: yes" says it; "(the child died)" after it would only repeat it

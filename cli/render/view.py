@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from ...engine.decision import CriterionResult, Decision, DeterminationResult, DutyResult, EditionResult, Evidence
 from ...facts import FACT_NAMES
-from .reasons import Reason, deciding
+from .reasons import Reason, condition_verdict, deciding
 from .todo import WhatToDo, what_to_do
 
 #: The age at which "the child" is an adult, "the person" (the guidance: a child is a person under 18).
@@ -24,7 +24,7 @@ ADULT_AGE = 18
 #: How strongly an answer calls for action: strong (must act), some (may act), none (nothing owed), open.
 Tone = Literal["strong", "some", "none", "open"]
 #: How one condition of a criterion stood for the case.
-Verdict = Literal["unknown", "presumed", "yes", "no"]
+Verdict = Literal["unknown", "presumed", "presumed not", "yes", "no"]
 
 
 @dataclass(frozen=True)
@@ -57,12 +57,8 @@ def in_force_words(start: _dt.date, until: _dt.date | None) -> str:
 
 
 def verdict(item: Evidence) -> Verdict:
-    """How a condition stood: not yet known, presumed by the text while its fact is unknown, or yes / no."""
-    if item.status == "unknown":
-        return "unknown"
-    if item.presumed:
-        return "presumed"
-    return "yes" if item.status == "met" else "no"
+    """How a condition stood (see :func:`reasons.condition_verdict`)."""
+    return condition_verdict(item)  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
