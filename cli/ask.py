@@ -18,7 +18,7 @@ from ..dates import DATE_FORMATS, EXAMPLE, parse_date
 from ..errors import ScrError
 from ..files import open_private
 from ..facts import Facts, age_on, label, parse_facts
-from .params import DATE
+from .params import DATE, READINGS
 
 #: What a user may type for "I don't know".
 UNKNOWN_WORDS = frozenset({"u", "unknown", "?", "not known", "don't know", "dont know"})
@@ -201,7 +201,8 @@ def facts_yaml(answers: dict[str, Any], unknown: list[str]) -> str:
               help="Apply the rules in force on this date instead of the case's own date.")
 @click.option("--edition", "editions", multiple=True, metavar="ID",
               help="Apply this edition (id or id@version); repeat for several. See `scr editions`.")
-def ask(case: str | None, as_of: _dt.date | None, editions: tuple[str, ...]) -> None:
+@READINGS
+def ask(case: str | None, as_of: _dt.date | None, editions: tuple[str, ...], readings: dict[str, str]) -> None:
     """Interview: ask only the questions that can change the decision, most decisive first.
 
     Start from nothing, or from the partial case file CASE. Answer each question with the value,
@@ -213,7 +214,7 @@ def ask(case: str | None, as_of: _dt.date | None, editions: tuple[str, ...]) -> 
     from ..engine.questions import decisive_questions
     from .render import render_json, render_table
 
-    options: dict[str, Any] = {"as_of": as_of, "editions": list(editions) or None}
+    options: dict[str, Any] = {"as_of": as_of, "editions": list(editions) or None, "readings": readings or None}
     facts = load_case(case) if case else Facts()
     answers = _known_answers(facts)
     decision = evaluate(facts, **options)

@@ -33,7 +33,7 @@ share one prober and its caches of verdicts; split, each part would re-evaluate 
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import product
 from math import prod
@@ -142,11 +142,13 @@ def decisive_questions(
     as_of: _dt.date | None = None,
     editions: Iterable[str | Edition] | None = None,
     skip: Iterable[str] = (),
+    readings: Mapping[str, str] | None = None,
 ) -> list[Question]:
     """The unknown facts whose answers can still change some determination, most decisive first.
 
-    ``as_of`` and ``editions`` are passed to :func:`.verdict.verdict` as they are: with either, the
-    editions no longer depend on the case's dates, so no date is asked. ``skip`` names facts
+    ``as_of``, ``editions`` and ``readings`` are passed to :func:`.verdict.verdict` as they are: with
+    ``as_of`` or ``editions``, the editions no longer depend on the case's dates, so no date is asked;
+    ``readings`` (options of declared readings) make the questions those that decide under those options. ``skip`` names facts
     already asked and answered "unknown": they stay unknown, are never returned, and are not
     counted on to settle anything.
 
@@ -163,9 +165,9 @@ def decisive_questions(
     case = parse_facts(facts)
     named = list(editions) if editions is not None else None
     skipped = frozenset(skip)
-    base = verdict(case, as_of=as_of, editions=named)
+    base = verdict(case, as_of=as_of, editions=named, readings=readings)
     chosen, _, _ = select_editions(case, as_of, named)
-    probe = _Prober(case, base, chosen, as_of, named)
+    probe = _Prober(case, base, chosen, as_of, named, readings)
 
     dated = [probe.date_question(name) for name in _edition_dates(case, as_of, named) if name not in skipped]
     questions = [q for q in dated if q is not None]
@@ -269,8 +271,9 @@ class _Prober:
     """Re-evaluates one case with one (or two) unknown facts answered, and judges the effect."""
 
     def __init__(self, case: Facts, base: Verdict, chosen: Sequence[Edition], as_of: _dt.date | None,
-                 named: list[Any] | None):
+                 named: list[Any] | None, readings: Mapping[str, str] | None = None):
         self.case = case
+        self.readings = readings
         self.known = case.model_dump(exclude_none=True)
         self.base = base
         self.base_signature = _signature(base)
@@ -293,7 +296,7 @@ class _Prober:
         """The decision with these answers added, or None if the answers are impossible with the facts."""
         try:
             return verdict({**self.known, **answers}, as_of=self.as_of,
-                            editions=self.named if editions is None else editions)
+                           editions=self.named if editions is None else editions, readings=self.readings)
         except (InputError, EditionNotFound):
             # A contradiction (custody with no death, a date before the incident...) or a date no
             # edition covers: not an answer this case can be given, so it cannot change anything.

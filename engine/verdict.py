@@ -3,7 +3,7 @@
 A :class:`Verdict` holds, per edition applied, each criterion's status (with the unknown facts it
 reads and those it presumes) and each determination's outcome, label and possible outcomes with
 the criteria that lead to them: the same answers :func:`.evaluation.evaluate` gives, through the
-same durable_rules evaluation and the same readings (defaults), replacements and "does not apply"
+same durable_rules evaluation and the same options of the readings, replacements and "does not apply"
 rules, but no words are built for the case, no values are quoted and no due dates counted.
 The determinations are the edition's cached ones (:mod:`.explain`): identical to the decision's
 except that a duty carries no due date. ``tests/test_verdict.py`` checks that a verdict and the
@@ -13,7 +13,7 @@ decision agree on every status, outcome and possible outcome.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +23,7 @@ from ..facts import Facts, parse_facts
 from .decision import DeterminationResult, deciding_facts_of
 from .evaluation import _plan, statuses_of
 from .explain import CriterionPattern
-from .readings import readings_apply, under_options
+from .readings import check_options, readings_apply, under_options
 from .selection import select_editions
 
 
@@ -54,18 +54,21 @@ class Verdict:
 
 
 def verdict(facts: Facts | dict[str, Any], *, as_of: _dt.date | None = None,
-            editions: Iterable[str | Edition] | None = None) -> Verdict:
-    """The verdict :func:`.evaluation.evaluate` would explain, under the readings' default options."""
+            editions: Iterable[str | Edition] | None = None, readings: Mapping[str, str] | None = None) -> Verdict:
+    """The verdict :func:`.evaluation.evaluate` would explain, under the same options of the declared readings
+    (``readings``, checked as ``evaluate`` checks them; the others take their defaults)."""
     case = parse_facts(facts)
     chosen, _, _ = select_editions(case, as_of, editions)
-    return Verdict(tuple(edition_verdict(case, edition) for edition in chosen))
+    options = check_options(readings, chosen) if readings else {}
+    return Verdict(tuple(edition_verdict(case, edition, options) for edition in chosen))
 
 
-def edition_verdict(case: Facts, edition: Edition) -> EditionVerdict:
+def edition_verdict(case: Facts, edition: Edition, options: Mapping[str, str] | None = None) -> EditionVerdict:
     """``edition``'s verdict on ``case``: evaluated through durable_rules as :mod:`.readings` evaluates it."""
     if not readings_apply(edition):
         return _evaluated(case, edition)
-    applied = {r.id: r.default for r in edition.content.readings}
+    chosen = options or {}
+    applied = {r.id: chosen.get(r.id, r.default) for r in edition.content.readings}
     _, _, result, determinations = under_options(case, edition, applied, _evaluated)
     return EditionVerdict(result.edition, result.ref, result.criteria, determinations)
 

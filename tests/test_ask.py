@@ -642,3 +642,46 @@ def test_the_interview_asks_the_reference_first_and_offers_the_other_determinati
     assert "Case EX-WT18" in out and "What to do now" in out
     assert out.index("What to do now") < out.index("Notify the Child Safeguarding Practice Review Panel\n")
     assert not {"improvements_needed", "recurrent_themes"} & {a[0] for a in interview.asked}
+
+
+# --------------------------------------------------------------------------- readings chosen for the interview
+
+_NO_CONCERNS_2011 = {"awareness_date": "2011-05-02", "incident_date": "2011-05-01", "age": 9,
+                     "outcome": "seriously_harmed", "abuse_or_neglect": "known", "normally_resident": True,
+                     "location": "in_area", "inter_agency_concerns": "definitive_evidence_of_none"}
+
+
+def test_the_questions_are_those_that_decide_under_the_reading_chosen() -> None:
+    """Working Together 2010 para 8.11: under the guidance's reading each listed situation needs concerns about
+    how services worked together, so with definitive evidence of none nothing is left to ask; under the seed's
+    reading each situation stands alone, so the situations' facts are asked, and each could change the answer
+    under that reading."""
+    assert decisive_questions(_NO_CONCERNS_2011) == []
+    seed = {"lscb-discretionary-list": "seed"}
+    asked = [q.fact for q in decisive_questions(_NO_CONCERNS_2011, readings=seed)]
+    assert {"sexual_abuse", "violent_assault", "life_threatening_injury"} <= set(asked)
+    base = _signature(evaluate(_NO_CONCERNS_2011, readings=seed))
+    for fact in asked:
+        assert any(_signature(evaluate({**_NO_CONCERNS_2011, fact: v}, readings=seed)) != base
+                   for v in _values_to_try(fact)), fact
+
+
+def test_scr_ask_applies_the_reading_given_and_records_it_in_the_saved_decision(tmp_path: Path) -> None:
+    """`scr ask --reading ID=OPTION`, as `scr check` takes it: the interview asks what decides under that option,
+    its decision is the one `scr check --reading` gives, and the saved JSON names the option chosen."""
+    start = tmp_path / "start.yaml"
+    start.write_text(yaml.safe_dump({**_NO_CONCERNS_2011, "case_reference": "R-2011-7"}), encoding="utf-8")
+    truth = parse_facts({**_NO_CONCERNS_2011, "case_reference": "R-2011-7", "sexual_abuse": True,
+                         "violent_assault": "none", "life_threatening_injury": False,
+                         "serious_permanent_impairment": False, "parent_murdered": False})
+    saved = tmp_path / "decision.json"
+    interview = Interview(truth, save=("", str(saved)))
+    interview.run([str(start), "--reading", "lscb-discretionary-list=seed"])
+    assert interview.asked, "under the seed's reading the situations are asked"
+    expected = evaluate(truth, readings={"lscb-discretionary-list": "seed"})
+    assert expected.outcomes != evaluate(truth).outcomes  # the reading decides this case
+    record = Decision.model_validate_json(saved.read_text(encoding="utf-8"))
+    assert record.outcomes == expected.outcomes and _all_outcomes(record) == _all_outcomes(expected)
+    assert json.loads(saved.read_text(encoding="utf-8"))["readings"] == {"lscb-discretionary-list": "seed"}
+    refused = _ask("", [str(start), "--reading", "lscb-discretionary-list=sead"])
+    assert refused.exit_code != 0 and "sead" in refused.output and "Traceback" not in refused.output
