@@ -93,7 +93,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "serve": (".serve:serve", "Serve the web form (for subgroup members) and the HTTP API (for other systems)."),
     "template": (".template:template", "Print a blank fact set (YAML) with a comment per fact; every value is "
                  "unknown."),
-    "test": (".suite:suite_test", "Run every case file in DIRECTORY against what it expects; exit 1 if any fails."),
+    "test": (".suite:suite_test", "Run every case file in each PATH (a case file, or a folder of them) against "
+             "what it expects; exit 1 if any fails."),
     "timeline": (".timeline:timeline", "Show each case's duties, the events that met them, the partners' decisions "
                  "and the corrections."),
 }

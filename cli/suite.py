@@ -1,4 +1,5 @@
-"""`scr test DIR`: run a folder of expected decisions (a partnership's own case suite)."""
+"""`scr test PATH...`: run case files, or folders of them, against their expected decisions (a partnership's own
+case suite)."""
 
 from __future__ import annotations
 
@@ -7,19 +8,23 @@ from tabulate import tabulate
 
 
 @click.command("test")
-@click.argument("directory", type=click.Path(exists=True, file_okay=False))
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...", type=click.Path(exists=True))
 @click.option("--failures-only", is_flag=True, help="List only the cases that failed.")
-def suite_test(directory: str, failures_only: bool) -> None:
-    """Run every case file in DIRECTORY against what it expects; exit 1 if any fails.
+def suite_test(paths: tuple[str, ...], failures_only: bool) -> None:
+    """Run every case file in each PATH (a case file, or a folder of them) against what it expects; exit 1 if
+    any fails.
 
     Each file holds a case's facts and the expected outcome per edition (see the README,
     "Case suites").
     """
-    from ..engine.suite import run_suite
+    from pathlib import Path
 
-    results = run_suite(directory)
-    if not results:
-        raise click.UsageError(f"no .yaml, .yml or .json case files in {directory}")
+    from ..engine.suite import run_case, suite_files
+
+    files = [f for path in paths for f in (suite_files(path) if Path(path).is_dir() else [Path(path)])]
+    if not files:
+        raise click.UsageError(f"no .yaml, .yml or .json case files in {', '.join(paths)}")
+    results = [run_case(f) for f in files]
     rows = []
     for result in results:
         if failures_only and result.passed:

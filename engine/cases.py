@@ -9,6 +9,7 @@ from typing import Any, TextIO
 
 import yaml
 
+from ..errors import InputError, Problem
 from ..facts import FACT_NAMES, Facts, parse_facts
 from ..parsing import load_data
 
@@ -16,6 +17,14 @@ from ..parsing import load_data
 def load_case(source: str | Path | TextIO) -> Facts:
     """Load and validate a case file; raises :class:`~scr_eligibility.errors.InputError` naming the problem."""
     data, name = load_data(source)
+    if isinstance(data, dict) and {"facts", "expect"} <= set(data):
+        # A suite case holds a fact set under "facts": read as facts, each of its keys would be "unknown".
+        raise InputError("this file is a test case (a case's facts and what each edition is expected to decide), "
+                         "not a fact set", [Problem(
+                             "facts", "a test case with name, facts and expect",
+                             "a fact set: the facts at the top level (`scr template` prints one)",
+                             f"run `scr test {name}` to check it against what it expects, or put its facts in a "
+                             "file of their own for `scr check`")], name)
     return parse_facts(data, name)
 
 

@@ -32,6 +32,28 @@ def test_scr_test_reports_a_failure_with_the_difference_and_exits_1(tmp_path: Pa
     assert "1 passed, 1 failed" in result.output
 
 
+def test_scr_test_takes_case_files_as_well_as_folders(tmp_path: Path) -> None:
+    """A subgroup member handed one case file runs it as it is: `scr test FILE [FILE...]`, or a folder."""
+    facts = "facts: {age: 3, outcome: died, abuse_or_neglect: known, awareness_date: 2017-05-02, normally_resident: yes}\n"
+    wrong = tmp_path / "wrong.yaml"
+    wrong.write_text("name: wrong\n" + facts + "expect:\n  wt2015: {outcome: not_met}\n")
+    one = CliRunner().invoke(main, ["test", str(GOLDEN / "wt2010-M1-met-sexual-abuse-inferred.yaml")])
+    assert one.exit_code == 0 and "1 passed, 0 failed" in one.output, one.output
+    both = CliRunner().invoke(main, ["test", str(GOLDEN / "wt2010-M1-met-sexual-abuse-inferred.yaml"), str(wrong)])
+    assert both.exit_code == 1 and "1 passed, 1 failed" in both.output
+
+
+def test_scr_check_on_a_test_case_says_what_it_is_and_what_to_run(tmp_path: Path) -> None:
+    """A test case given to `scr check` is not read as a fact set of unknown facts: the error says it is a test
+    case and names `scr test` for it (exit 1: bad input, no traceback)."""
+    case = GOLDEN / "wt2010-M1-met-sexual-abuse-inferred.yaml"
+    result = CliRunner().invoke(main, ["check", str(case)])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert "this file is a test case" in result.output and f"scr test {case}" in result.output
+    assert "unknown fact" not in result.output
+
+
 def test_scr_test_reports_a_bad_suite_file_as_an_error(tmp_path: Path) -> None:
     """A suite file with a misspelt key is an ERROR row naming the key, and the run fails."""
     (tmp_path / "bad.yaml").write_text("name: x\nfacts: {}\nexpected: {}\n")
@@ -51,7 +73,7 @@ def test_scr_deadlines_in_the_overlap_shows_both_editions() -> None:
     """Aware on 2 January 2019: the LSCB edition (Working Together 2015) and Working Together 2018 both have duties;
     the Working Together 2015 report to Ofsted and the LSCB was replaced by the Panel notification on 29 June 2018."""
     result = CliRunner().invoke(main, ["deadlines", "--aware-on", "2019-01-02"])
-    assert "wt2015@1" in result.output and "wt2018@3" in result.output
+    assert "wt2015@2" in result.output and "wt2018@3" in result.output
     assert "Report the incident to Ofsted" not in result.output
     before = CliRunner().invoke(main, ["deadlines", "--aware-on", "2018-06-28"])
     assert "Report the incident to Ofsted" in before.output
