@@ -83,8 +83,11 @@ def test_a_death_elsewhere_in_england_names_the_authority_that_must_notify() -> 
     assert decision.editions[0].primary.outcome == "for_the_authority_where_it_happened"
     others = what_to_do(decision).elsewhere
     body = "The local authority for the area in England where the child died or was seriously harmed"
-    assert any(o.body.startswith(body) and "notify the Child Safeguarding Practice Review Panel" in o.what
-               for o in others)
+    assert any(o.body.startswith(body) and "must notify the Panel" in o.what for o in others)
+    # What this authority should do about it is a step of its own, numbered with the duties (issue 12.2).
+    step = next(s for s in what_to_do(decision).steps if s.duty is None)
+    assert "knows of the case" in step.what and "notify the Child Safeguarding Practice Review Panel" in step.what
+    assert step.who.startswith("This local authority") and "s16C(1)(a)" in step.cite
     # The same child dying in this authority's area: the duty is this authority's, nothing is passed on.
     here = evaluate({**ELSEWHERE, "location": "in_area"})
     assert not any(o.body.startswith(body) for o in what_to_do(here).elsewhere)
@@ -93,6 +96,27 @@ def test_a_death_elsewhere_in_england_names_the_authority_that_must_notify() -> 
         assert "the duty is another body's" in text.lower(), name  # beside the "no duty" answer too
     page = str(html_renderer.render_decision(decision, {}))
     assert '<div class="outcome tone-some">' in page  # not the green of nothing owed
+
+
+def test_the_step_about_another_bodys_duty_is_numbered_and_nothing_owed_is_not_said() -> None:
+    """Children Act 1989 Sch 2 para 20(1): "If a child who is being looked after by a local authority dies, the
+    authority— (a)shall notify the Secretary of State". Looked after by another authority, this authority owes no
+    duty of its own, but has something to do: make sure that authority knows. That is step 1 in every output,
+    not a bare "Nothing is owed"."""
+    decision = evaluate({"case_reference": "T-LAC", "age": 15, "outcome": "died", "location": "in_area",
+                         "abuse_or_neglect": "not_known_or_suspected", "looked_after": True,
+                         "responsible_authority": "another_authority_in_england", "awareness_date": "2021-03-02"})
+    todo = what_to_do(decision)
+    assert [s.duty for s in todo.steps] == [None]
+    assert "knows of the death" in todo.steps[0].what and "Sch 2 para 20" in todo.steps[0].cite
+    assert todo.nothing_owed and todo.nothing_owed.startswith("This authority owes no duty of its own")
+    assert any(o.body.startswith("The authority that looked after the child") for o in todo.elsewhere)
+    for name, text in _outputs(decision).items():
+        flat = " ".join(text.split())
+        assert "Make sure the authority that looked after the child knows of the death" in flat, name
+        assert "Nothing is owed under the rules applied" not in flat, name
+    table = render_table(decision, width=100)
+    assert table.index("1. Make sure the authority") < table.index("This authority owes no duty of its own")
 
 
 def test_reasons_name_the_failing_part_not_a_satisfied_branch() -> None:

@@ -22,9 +22,10 @@ def what_to_do_markdown(view: DecisionView) -> list[str]:
         out.append(f"   - *By when:* {step.when}")
         if step.how:
             out.append(f"   - *How:* {step.how}")
-        source = step.duty.source + (f" [{step.edition}]" if len(view.editions) > 1 else "")
+        source = step.cite + (f" [{step.edition}]" if len(view.editions) > 1 else "")
         out.append(f"   - *Source:* {_cell(source)}")
     if todo.nothing_owed:
+        out += [""] if todo.steps else []
         out.append(todo.nothing_owed)
         out += [f"- {choice}" for choice in todo.may_choose]
     if todo.open:

@@ -13,7 +13,7 @@ import textwrap
 from tabulate import tabulate
 
 from ...engine.decision import CriterionResult, Decision, EditionResult
-from .reasons import reason_words
+from .reasons import condition_words, reason_words
 from .todo import undated_words
 from .view import STATUS_WORDS, DecisionView, EditionView, decision_view, verdict
 
@@ -40,12 +40,7 @@ def why(criterion: CriterionResult) -> str:
     parts = []
     for item in criterion.evidence:
         shown = verdict(item)
-        if shown == "unknown":
-            parts.append(f"not yet known: {item.condition}")
-        elif shown == "presumed":
-            parts.append(f"{item.condition}: presumed (not yet known, and the text presumes it)")
-        else:
-            parts.append(f"{item.condition}: {shown} ({item.value_label})")
+        parts.append(condition_words(item.condition, shown, item.value_label if shown in ("yes", "no") else ""))
     return "; ".join(parts)
 
 
@@ -64,9 +59,10 @@ def what_to_do_lines(view: DecisionView, width: int) -> list[str]:
         out.append(_field("By when:", step.when, width, 3))
         if step.how:
             out.append(_field("How:", step.how, width, 3))
-        source = step.duty.source + (f" [{step.edition}]" if len(view.editions) > 1 else "")
+        source = step.cite + (f" [{step.edition}]" if len(view.editions) > 1 else "")
         out.append(_field("Source:", source, width, 3))
     if todo.nothing_owed:
+        out += [""] if todo.steps else []
         out.append(wrap(todo.nothing_owed, width))
         for choice in todo.may_choose:
             out.append(wrap(choice, width, "  ", first="- "))

@@ -66,7 +66,8 @@ def when_words(due: _dt.date | None, duty: DutyResult, now: _dt.date) -> str:
 
 @dataclass(frozen=True)
 class Step:
-    """A duty that applies: what, who, by when, how, and where it comes from."""
+    """A duty that applies, or a step this authority should take about another body's duty: what, who, by when,
+    how, and where it comes from."""
 
     what: str
     who: str
@@ -75,7 +76,10 @@ class Step:
     how: str | None
     source: str
     edition: str
-    duty: DutyResult
+    #: The duty (None for a next step about another body's duty).
+    duty: DutyResult | None
+    #: The source as cited (the duty's, or the other body's duty the step serves).
+    cite: str = ""
 
 
 @dataclass(frozen=True)
@@ -115,13 +119,21 @@ class WhatToDo:
     may_choose: tuple[str, ...]
 
 
+#: When a next step is due: the law sets none, but the other body's duty may be running (issue 12.2).
+NEXT_STEP_WHEN = "no time limit is set for this step, but the other body's duty may already be running: do it promptly"
+
+
 def _steps(decision: Decision, now: _dt.date) -> list[Step]:
     steps = []
     for edition in decision.editions:
+        where = f"{edition.short_title} ({edition.ref})"
         for determination in edition.determinations:
             for duty in determination.duties:
                 steps.append(Step(duty.action, duty.by, duty.due, when_words(duty.due, duty, now), HOW.get(duty.id),
-                                  f"{duty.basis}: {duty.source}", f"{edition.short_title} ({edition.ref})", duty))
+                                  f"{duty.basis}: {duty.source}", where, duty, duty.source))
+            for step in determination.next_steps:  # this authority's own step about another body's duty
+                steps.append(Step(step.action, step.by, None, NEXT_STEP_WHEN, None, step.source, where, None,
+                                  step.source))
     # Due-date order; the undated last, in the order the editions give them.
     return sorted(steps, key=lambda s: (s.due is None, s.due or _dt.date.max))
 
@@ -161,11 +173,10 @@ def _elsewhere(decision: Decision) -> list[Elsewhere]:
     for edition in decision.editions:
         owners = [d for d in edition.determinations if d.owed_by is not None or d.next_steps]
         for determination in owners:  # the edition names the body that owes the duty, and the next step
-            for step in determination.next_steps:
-                out.append(Elsewhere(determination.owed_by or step.by, step.action, step.source, "duty", edition.ref))
-            if not determination.next_steps:
-                out.append(Elsewhere(determination.owed_by or "", determination.label,
-                                     f"{edition.short_title} ({edition.ref})", "duty", edition.ref))
+            # The duty itself is the other body's; what this authority should do about it is among the steps.
+            source = determination.next_steps[0].source if determination.next_steps else \
+                f"{edition.short_title} ({edition.ref})"
+            out.append(Elsewhere(determination.owed_by or "", determination.label, source, "duty", edition.ref))
         # An edition that does not name the owner (a version made before owners were part of the rules).
         other = None if owners else _another_authority(edition)
         if other is not None:
@@ -203,11 +214,13 @@ def what_to_do(decision: Decision, now: _dt.date | None = None) -> WhatToDo:
     steps = _steps(decision, now)
     nothing = None
     may: list[str] = []
-    if not steps:
+    if not any(s.duty is not None for s in steps):
         answers = "; ".join(f"{e.primary.label} ({e.short_title})" for e in decision.editions if e.primary.decided)
         open_main = any(not e.primary.decided for e in decision.editions)
         if open_main:
             nothing = "Nothing is owed yet on the facts given: the main answer is still open (below)."
+        elif steps:
+            nothing = f"This authority owes no duty of its own under the rules applied: {answers}."
         elif decision.editions:
             nothing = f"Nothing is owed under the rules applied: {answers}."
         else:
@@ -216,5 +229,5 @@ def what_to_do(decision: Decision, now: _dt.date | None = None) -> WhatToDo:
     return WhatToDo(tuple(steps), tuple(_open(decision)), tuple(_elsewhere(decision)), nothing, tuple(may))
 
 
-__all__ = ["HOW", "Elsewhere", "Open", "Step", "WhatToDo", "undated_words", "what_to_do", "when_words",
+__all__ = ["HOW", "NEXT_STEP_WHEN", "Elsewhere", "Open", "Step", "WhatToDo", "undated_words", "what_to_do", "when_words",
            "working_days_left"]
