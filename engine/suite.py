@@ -14,6 +14,7 @@ A suite case is one YAML (or JSON) file::
         criteria: {M1: met, M2: not_met}                               # optional, criterion statuses
         possible: [scr_required, not_met]                              # optional, when undetermined
         duties: {notify_ofsted_and_lscb: 2024-12-31}                   # optional: duty id -> due date
+        owed_by: {looked_after_death_notification: "looked after the child"}   # optional: who owes it
       wt2018: {outcome: notify_panel}
 
 What is checked (by :func:`compare`):
@@ -25,6 +26,8 @@ What is checked (by :func:`compare`):
 * ``possible``: the outcomes still open for the main determination, in any order (empty when decided).
 * ``duties``: each listed duty must be due on that date (``null``: due with no date computed); duties are
   those of every determination of the edition. Duties not listed are not checked.
+* ``owed_by``: determination id -> words the determination's owner text (``owed_by``, set when the duty is
+  another body's) must contain, case-insensitive; ``null``: the determination names no other owner.
 
 :func:`load_suite_case` reads and validates a file, names against the shipped editions included, and raises
 :class:`~scr_eligibility.errors.InputError` naming every problem.
@@ -48,7 +51,7 @@ __all__ = ["EXPECT_KEYS", "SUITE_KEYS", "CaseResult", "compare", "load_suite_cas
            "run_suite", "suite_files"]
 
 SUITE_KEYS = ("name", "as_of", "editions", "readings", "facts", "expect")
-EXPECT_KEYS = ("outcome", "determinations", "criteria", "possible", "duties")
+EXPECT_KEYS = ("outcome", "determinations", "criteria", "possible", "duties", "owed_by")
 _STATUSES = ("met", "not_met", "unknown")
 
 Expect = dict[str, dict[str, Any]]
@@ -182,6 +185,17 @@ def _expectation(edition: Edition, entry: dict[str, Any], where: str, problems: 
                                               f"a duty of {edition.id}"))
             else:
                 out["duties"][duty_id] = _date(due, f"{where}.duties.{duty_id}", problems)
+    if "owed_by" in entry:
+        out["owed_by"] = {}
+        for did, words in _mapping(entry["owed_by"], f"{where}.owed_by", problems).items():
+            if did not in determinations:
+                problems.append(unknown_name(f"{where}.owed_by.{did}", did, list(determinations),
+                                              f"a determination of {edition.id}"))
+            elif words is not None and (not isinstance(words, str) or not words.strip()):
+                problems.append(Problem(f"{where}.owed_by.{did}", repr(words)[:60],
+                                        "words the owner must contain, or null for no other owner"))
+            else:
+                out["owed_by"][did] = words
     return out
 
 
@@ -271,6 +285,12 @@ def _compare_edition(result: EditionResult, wanted: dict[str, Any]) -> list[str]
                                f"(duties: {', '.join(due) or 'none'})")
         elif due[duty_id] != date:
             differences.append(f"duty {duty_id}: expected due {_show(date)}, got {_show(due[duty_id])}")
+    for did, words in wanted.get("owed_by", {}).items():
+        owner = determinations[did].owed_by if did in determinations else None
+        if words is None and owner is not None:
+            differences.append(f"owed_by {did}: expected no other owner, got {owner!r}")
+        elif words is not None and words.lower() not in (owner or "").lower():
+            differences.append(f"owed_by {did}: expected an owner naming {words!r}, got {owner!r}")
     return differences
 
 
