@@ -171,3 +171,39 @@ def test_load_suite_case_refuses_a_bad_owed_by(tmp_path: Path, owed_by: str, loc
     with pytest.raises(InputError) as caught:
         load_suite_case(path)
     assert location in [p.location for p in caught.value.problems], str(caught.value)
+
+
+# ----------------------------------------------------------------------------- next steps and clock starts
+
+def test_compare_checks_a_next_step_by_its_words() -> None:
+    decision = _other_authoritys_child()
+    assert compare(decision, {"wt2018": {"outcome": "no_duty", "next_steps": {
+        "looked_after_death_notification": "make sure the authority that looked after the child knows"}}}) == []
+    differences = compare(decision, {"wt2018": {"outcome": "no_duty", "next_steps": {"panel_notification": "make sure"}}})
+    assert differences == ["wt2018: next_steps panel_notification: expected a step saying 'make sure', got none"]
+
+
+def test_compare_checks_which_fact_started_a_clock() -> None:
+    later = _decision(abuse_or_neglect_awareness_date="2021-03-20")  # abuse first suspected after the death was known
+    assert compare(later, {"wt2018": {"outcome": "notify_panel", "started": {
+        "notify_panel": "abuse_or_neglect_awareness_date", "rapid_review": "abuse_or_neglect_awareness_date"}}}) == []
+    differences = compare(_decision(), {"wt2018": {"outcome": "notify_panel", "started": {
+        "notify_panel": "abuse_or_neglect_awareness_date", "notify_secretary_of_state_and_ofsted": "awareness_date"}}})
+    assert differences == [
+        "wt2018: duty notify_panel: expected its clock started by abuse_or_neglect_awareness_date, got awareness_date",
+        "wt2018: duty notify_secretary_of_state_and_ofsted: expected its clock started by awareness_date, "
+        "got no such duty"]
+
+
+@pytest.mark.parametrize(("extra", "location"), [
+    ("next_steps: {panel_notificaton: make sure}", "expect.wt2018.next_steps.panel_notificaton"),
+    ("next_steps: {panel_notification: ''}", "expect.wt2018.next_steps.panel_notification"),
+    ("started: {notify_pannel: awareness_date}", "expect.wt2018.started.notify_pannel"),
+    ("started: {notify_panel: 3}", "expect.wt2018.started.notify_panel"),
+])
+def test_load_suite_case_refuses_a_bad_next_step_or_start(tmp_path: Path, extra: str, location: str) -> None:
+    path = tmp_path / "case.yaml"
+    path.write_text(GOOD.replace("{outcome: notify_panel,", "{outcome: notify_panel, " + extra + ","), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_suite_case(path)
+    assert location in [p.location for p in caught.value.problems], str(caught.value)
