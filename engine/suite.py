@@ -14,6 +14,9 @@ A suite case is one YAML (or JSON) file::
         criteria: {M1: met, M2: not_met}                               # optional, criterion statuses
         possible: [scr_required, not_met]                              # optional, when undetermined
         duties: {notify_ofsted_and_lscb: 2024-12-31}                   # optional: duty id -> due date
+        owed_by: {looked_after_death_notification: "looked after the child"}   # optional: who owes it
+        next_steps: {looked_after_death_notification: "make sure"}  # optional: a next step's action says this
+        started: {notify_ofsted_and_lscb: awareness_date}            # optional: the fact whose date started it
       wt2018: {outcome: notify_panel}
 
 What is checked (by :func:`compare`):
@@ -25,6 +28,11 @@ What is checked (by :func:`compare`):
 * ``possible``: the outcomes still open for the main determination, in any order (empty when decided).
 * ``duties``: each listed duty must be due on that date (``null``: due with no date computed); duties are
   those of every determination of the edition. Duties not listed are not checked.
+* ``owed_by``: determination id -> words the determination's owner text (``owed_by``, set when the duty is
+  another body's) must contain, case-insensitive; ``null``: the determination names no other owner.
+* ``next_steps``: determination id -> words one of its next steps' actions must contain (case-insensitive).
+* ``started``: duty id -> the fact whose date started its clock (``awareness_date`` when the engine names
+  none, as when the awareness date plainly started it); the duty must have arisen.
 
 :func:`load_suite_case` reads and validates a file, names against the shipped editions included, and raises
 :class:`~scr_eligibility.errors.InputError` naming every problem.
@@ -48,7 +56,7 @@ __all__ = ["EXPECT_KEYS", "SUITE_KEYS", "CaseResult", "compare", "load_suite_cas
            "run_suite", "suite_files"]
 
 SUITE_KEYS = ("name", "as_of", "editions", "readings", "facts", "expect")
-EXPECT_KEYS = ("outcome", "determinations", "criteria", "possible", "duties")
+EXPECT_KEYS = ("outcome", "determinations", "criteria", "possible", "duties", "owed_by", "next_steps", "started")
 _STATUSES = ("met", "not_met", "unknown")
 
 Expect = dict[str, dict[str, Any]]
@@ -182,6 +190,29 @@ def _expectation(edition: Edition, entry: dict[str, Any], where: str, problems: 
                                               f"a duty of {edition.id}"))
             else:
                 out["duties"][duty_id] = _date(due, f"{where}.duties.{duty_id}", problems)
+    if "owed_by" in entry:
+        out["owed_by"] = {}
+        for did, words in _mapping(entry["owed_by"], f"{where}.owed_by", problems).items():
+            if did not in determinations:
+                problems.append(unknown_name(f"{where}.owed_by.{did}", did, list(determinations),
+                                              f"a determination of {edition.id}"))
+            elif words is not None and (not isinstance(words, str) or not words.strip()):
+                problems.append(Problem(f"{where}.owed_by.{did}", repr(words)[:60],
+                                        "words the owner must contain, or null for no other owner"))
+            else:
+                out["owed_by"][did] = words
+    for key, names, what in (("next_steps", list(determinations), "a determination of"),
+                             ("started", duties, "a duty of")):
+        if key in entry:
+            out[key] = {}
+            for name, words in _mapping(entry[key], f"{where}.{key}", problems).items():
+                if name not in names:
+                    problems.append(unknown_name(f"{where}.{key}.{name}", name, names, f"{what} {edition.id}"))
+                elif not isinstance(words, str) or not words.strip():
+                    problems.append(Problem(f"{where}.{key}.{name}", repr(words)[:60],
+                                            "words of a next step" if key == "next_steps" else "a fact name"))
+                else:
+                    out[key][name] = words
     return out
 
 
@@ -271,6 +302,24 @@ def _compare_edition(result: EditionResult, wanted: dict[str, Any]) -> list[str]
                                f"(duties: {', '.join(due) or 'none'})")
         elif due[duty_id] != date:
             differences.append(f"duty {duty_id}: expected due {_show(date)}, got {_show(due[duty_id])}")
+    for did, words in wanted.get("owed_by", {}).items():
+        owner = determinations[did].owed_by if did in determinations else None
+        if words is None and owner is not None:
+            differences.append(f"owed_by {did}: expected no other owner, got {owner!r}")
+        elif words is not None and words.lower() not in (owner or "").lower():
+            differences.append(f"owed_by {did}: expected an owner naming {words!r}, got {owner!r}")
+    for did, words in wanted.get("next_steps", {}).items():
+        actions = [step.action for step in determinations[did].next_steps] if did in determinations else []
+        if not any(words.lower() in action.lower() for action in actions):
+            differences.append(f"next_steps {did}: expected a step saying {words!r}, got {actions or 'none'}")
+    started: dict[str, str] = {}
+    for determination in result.determinations:
+        for duty in determination.duties:
+            started.setdefault(duty.id, duty.started.fact if duty.started else "awareness_date")
+    for duty_id, fact in wanted.get("started", {}).items():
+        if started.get(duty_id) != fact:
+            differences.append(f"duty {duty_id}: expected its clock started by {fact}, got "
+                               f"{started.get(duty_id, 'no such duty')}")
     return differences
 
 

@@ -132,3 +132,78 @@ def test_load_suite_case_refuses_a_criterion_status_other_than_met_not_met_unkno
     with pytest.raises(InputError) as caught:
         load_suite_case(path)
     assert [p.location for p in caught.value.problems] == ["expect.wt2018.criteria.s16C-1a"]
+
+
+# ----------------------------------------------------------------------------- who owes a duty (owed_by)
+
+def _other_authoritys_child():
+    return _decision(outcome="died", abuse_or_neglect="not_known_or_suspected", looked_after=True,
+                     responsible_authority="another_authority_in_england", age=14)
+
+
+def test_compare_checks_the_owner_named_by_a_determination_case_insensitively() -> None:
+    decision = _other_authoritys_child()
+    wanted = {"outcome": "no_duty", "owed_by": {"looked_after_death_notification": "LOOKED AFTER THE CHILD"}}
+    assert compare(decision, {"wt2018": wanted}) == []
+    differences = compare(decision, {"wt2018": {"outcome": "no_duty",
+                                                "owed_by": {"looked_after_death_notification": "care leaver"}}})
+    assert len(differences) == 1 and differences[0].startswith(
+        "wt2018: owed_by looked_after_death_notification: expected an owner naming 'care leaver', got 'The authority")
+
+
+def test_compare_owed_by_null_means_no_other_owner() -> None:
+    assert compare(_decision(), {"wt2018": {"outcome": "notify_panel", "owed_by": {"panel_notification": None}}}) == []
+    differences = compare(_other_authoritys_child(), {"wt2018": {
+        "outcome": "no_duty", "owed_by": {"looked_after_death_notification": None}}})
+    assert differences and differences[0].startswith(
+        "wt2018: owed_by looked_after_death_notification: expected no other owner, got 'The authority")
+
+
+@pytest.mark.parametrize(("owed_by", "location"), [
+    ("{panel_notificaton: authority}", "expect.wt2018.owed_by.panel_notificaton"),   # unknown determination
+    ("{panel_notification: 3}", "expect.wt2018.owed_by.panel_notification"),         # not words
+    ("[authority]", "expect.wt2018.owed_by"),                                          # not a mapping
+])
+def test_load_suite_case_refuses_a_bad_owed_by(tmp_path: Path, owed_by: str, location: str) -> None:
+    path = tmp_path / "case.yaml"
+    path.write_text(GOOD.replace("{outcome: notify_panel,", "{outcome: notify_panel, owed_by: " + owed_by + ","),
+                    encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_suite_case(path)
+    assert location in [p.location for p in caught.value.problems], str(caught.value)
+
+
+# ----------------------------------------------------------------------------- next steps and clock starts
+
+def test_compare_checks_a_next_step_by_its_words() -> None:
+    decision = _other_authoritys_child()
+    assert compare(decision, {"wt2018": {"outcome": "no_duty", "next_steps": {
+        "looked_after_death_notification": "make sure the authority that looked after the child knows"}}}) == []
+    differences = compare(decision, {"wt2018": {"outcome": "no_duty", "next_steps": {"panel_notification": "make sure"}}})
+    assert differences == ["wt2018: next_steps panel_notification: expected a step saying 'make sure', got none"]
+
+
+def test_compare_checks_which_fact_started_a_clock() -> None:
+    later = _decision(abuse_or_neglect_awareness_date="2021-03-20")  # abuse first suspected after the death was known
+    assert compare(later, {"wt2018": {"outcome": "notify_panel", "started": {
+        "notify_panel": "abuse_or_neglect_awareness_date", "rapid_review": "abuse_or_neglect_awareness_date"}}}) == []
+    differences = compare(_decision(), {"wt2018": {"outcome": "notify_panel", "started": {
+        "notify_panel": "abuse_or_neglect_awareness_date", "notify_secretary_of_state_and_ofsted": "awareness_date"}}})
+    assert differences == [
+        "wt2018: duty notify_panel: expected its clock started by abuse_or_neglect_awareness_date, got awareness_date",
+        "wt2018: duty notify_secretary_of_state_and_ofsted: expected its clock started by awareness_date, "
+        "got no such duty"]
+
+
+@pytest.mark.parametrize(("extra", "location"), [
+    ("next_steps: {panel_notificaton: make sure}", "expect.wt2018.next_steps.panel_notificaton"),
+    ("next_steps: {panel_notification: ''}", "expect.wt2018.next_steps.panel_notification"),
+    ("started: {notify_pannel: awareness_date}", "expect.wt2018.started.notify_pannel"),
+    ("started: {notify_panel: 3}", "expect.wt2018.started.notify_panel"),
+])
+def test_load_suite_case_refuses_a_bad_next_step_or_start(tmp_path: Path, extra: str, location: str) -> None:
+    path = tmp_path / "case.yaml"
+    path.write_text(GOOD.replace("{outcome: notify_panel,", "{outcome: notify_panel, " + extra + ","), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_suite_case(path)
+    assert location in [p.location for p in caught.value.problems], str(caught.value)
