@@ -44,9 +44,9 @@ def test_every_example_gives_the_outcome_its_file_name_promises(example: Path) -
     ("m4-death-mha-detention.scr_required.yaml", ["wt2013@3"]),
     ("d4-assault-by-child.scr_may_be_undertaken.yaml", ["wt2010@3"]),
     ("d3-parent-murdered.scr_may_be_undertaken.yaml", ["wt2006@3"]),
-    ("overlap-2019-death-abuse-known.scr_required+notify_panel.yaml", ["wt2015@2", "wt2018@3"]),
-    ("wt2018-harm-in-scotland.notify_panel.yaml", ["wt2018@3"]),
-    ("wt2023-death-abuse-suspected.notify_panel.yaml", ["wt2023@3"]),
+    ("overlap-2019-death-abuse-known.scr_required+notify_panel.yaml", ["wt2015@2", "wt2018@4"]),
+    ("wt2018-harm-in-scotland.notify_panel.yaml", ["wt2018@4"]),
+    ("wt2023-death-abuse-suspected.notify_panel.yaml", ["wt2023@4"]),
 ])
 def test_an_example_from_each_period_is_decided_under_the_editions_in_force_then(example: str,
                                                                                   editions: list[str]) -> None:
@@ -55,7 +55,8 @@ def test_an_example_from_each_period_is_decided_under_the_editions_in_force_then
     assert result.exit_code == 0
     known = ("lscb-scr-2006@1", "wt2006@1", "wt2006@2", "wt2006@3", "wt2010@1", "wt2010@2", "wt2010@3", "wt2013@1",
              "wt2013@2", "wt2013@3", "wt2015@1", "wt2015@2",
-             "wt2018@1", "wt2018@2", "wt2018@3", "wt2023@1", "wt2023@2", "wt2023@3")
+             "wt2018@1", "wt2018@2", "wt2018@3", "wt2018@4", "wt2023@1", "wt2023@2", "wt2023@3",
+             "wt2023@4")
     shown = [e for e in known if f"({e}, in force" in result.output]
     assert shown == editions
     assert "the date the authority became aware" in result.output

@@ -73,7 +73,7 @@ def test_scr_deadlines_in_the_overlap_shows_both_editions() -> None:
     """Aware on 2 January 2019: the LSCB edition (Working Together 2015) and Working Together 2018 both have duties;
     the Working Together 2015 report to Ofsted and the LSCB was replaced by the Panel notification on 29 June 2018."""
     result = CliRunner().invoke(main, ["deadlines", "--aware-on", "2019-01-02"])
-    assert "wt2015@2" in result.output and "wt2018@3" in result.output
+    assert "wt2015@2" in result.output and "wt2018@4" in result.output
     assert "Report the incident to Ofsted" not in result.output
     before = CliRunner().invoke(main, ["deadlines", "--aware-on", "2018-06-28"])
     assert "Report the incident to Ofsted" in before.output

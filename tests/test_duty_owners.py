@@ -269,3 +269,45 @@ def test_the_lscb_editions_make_no_inference_over_an_answer(edition: str, day: s
     open_ = evaluate({**facts, "sexual_abuse": False}, editions=[edition]).editions[0]
     assert next(c for c in open_.criteria if c.id == "M1").status == "unknown"
     assert "abuse_or_neglect" in open_.primary.deciding_facts
+
+
+REMAND_DAYS = [("wt2013", "2014-05-02", "notify_secretary_of_state"), ("wt2015", "2017-05-02", "notify_secretary_of_state"),
+               ("wt2018", "2021-05-04", "notify_secretary_of_state_and_ofsted"),
+               ("wt2023", "2024-05-02", "notify_secretary_of_state_and_ofsted")]
+
+
+@pytest.mark.parametrize(("edition", "day", "notify"), REMAND_DAYS)
+@pytest.mark.parametrize("remand", ["youth_detention_accommodation", "local_authority_accommodation"])
+def test_a_child_on_remand_is_read_as_looked_after_as_an_inference(edition: str, day: str, notify: str,
+                                                                   remand: str) -> None:
+    """LASPO 2012 s104(1): a child "remanded to youth detention accommodation is to be treated as a child who is
+    looked after by the designated authority" (and one remanded to local authority accommodation is provided
+    with accommodation by it: Children Act 1989 s22(1)). With looked_after unanswered the death is a looked
+    after child's death for the designated authority (Sch 2 para 20), the condition says it is inferred and a
+    note names both facts; the version before still leaves it open (its records replay unchanged)."""
+    facts = {"age": 16, "outcome": "died", "abuse_or_neglect": "not_known_or_suspected", "custody": "on_remand",
+             "remanded_to": remand, "responsible_authority": "this_authority", "normally_resident": True,
+             "location": "in_area", "incident_date": day, "awareness_date": day}
+    result = evaluate(facts, editions=[edition]).editions[0]
+    lac = next(d for d in result.determinations if d.id == "looked_after_death_notification")
+    assert lac.outcome == notify
+    criterion = next(c for c in result.criteria if c.id == "LAC-death")
+    assert any(e.fact == "remanded_to" and "inferred from the remand" in e.condition for e in criterion.evidence)
+    note = next(n for n in result.notes if n.id == "looked-after-inferred-from-remand")
+    assert "looked_after" in note.text and "remanded_to" in note.text and "inference" in note.text
+    answered = evaluate({**facts, "looked_after": True}, editions=[edition]).editions[0]
+    assert "looked-after-inferred-from-remand" not in [n.id for n in answered.notes]
+    before = get_edition(edition, result.version - 1)
+    old = {d.id: d.outcome for d in evaluate(facts, editions=[before]).editions[0].determinations}
+    assert old.get("looked_after_death_notification") in (None, "undetermined")
+
+
+@pytest.mark.parametrize(("edition", "day", "notify"), REMAND_DAYS)
+def test_without_the_remand_an_unanswered_looked_after_stays_unknown(edition: str, day: str, notify: str) -> None:
+    """Unknown is a value: custody other than remand, or no remand given, infers nothing."""
+    facts = {"age": 16, "outcome": "died", "abuse_or_neglect": "not_known_or_suspected", "custody": "none",
+             "responsible_authority": "this_authority", "normally_resident": True, "location": "in_area",
+             "incident_date": day, "awareness_date": day}
+    result = evaluate(facts, editions=[edition]).editions[0]
+    lac = next(d for d in result.determinations if d.id == "looked_after_death_notification")
+    assert lac.outcome == "undetermined" and "looked_after" in lac.deciding_facts

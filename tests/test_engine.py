@@ -320,4 +320,4 @@ def test_odd_edition_and_date_arguments_are_clear_errors_or_plainly_meant() -> N
 def test_an_edition_named_with_a_date_it_was_not_in_force_on_says_so() -> None:
     """`--as-of 2010-01-01 --edition wt2023` applies wt2023 as asked, and the decision notes it was not in force."""
     decision = evaluate({"age": 5}, as_of="2010-01-01", editions=["wt2023"])
-    assert "wt2023@3 was not in force on that date" in decision.editions_applied
+    assert "wt2023@4 was not in force on that date" in decision.editions_applied

@@ -112,7 +112,7 @@ def test_a_fault_in_the_second_edition_returns_no_partial_decision(
         baseline: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     """When the first edition is decided and the second fails, the caller gets the error, not half a decision."""
     assert [e["edition"] for e in baseline["FA-1"]["editions"]] == ["wt2015", "wt2018"]
-    second = next(r for r in loaded_rulesets() if r.compiled.name == "wt2018@3")
+    second = next(r for r in loaded_rulesets() if r.compiled.name == "wt2018@4")
     real = runtime._engine.assert_fact
     calls: list[str] = []
 
@@ -123,7 +123,7 @@ def test_a_fault_in_the_second_edition_returns_no_partial_decision(
         return real(handle, payload)
 
     monkeypatch.setattr(runtime._engine, "assert_fact", fail_second)
-    with pytest.raises(EngineError, match="wt2018@3") as caught:
+    with pytest.raises(EngineError, match="wt2018@4") as caught:
         evaluate(CASE)
     assert calls == ["other", "wt2018"]  # the first edition really was evaluated first
     assert caught.value.source == "FA-1"

@@ -496,7 +496,7 @@ def test_what_if_under_wt2023_shows_each_lscb_records_outcome_under_the_new_rule
         changed += word == "changed"
         assert f" {word}" in row
     assert changed > 0  # the examples do include LSCB decisions that wt2023 decides otherwise
-    assert (f"What-if under wt2023@3: {len(EXAMPLES)} records, {changed} would get a different outcome, "
+    assert (f"What-if under wt2023@4: {len(EXAMPLES)} records, {changed} would get a different outcome, "
             f"{len(EXAMPLES) - changed} the same, 0 could not be replayed.") in result.stdout
 
 

@@ -176,7 +176,7 @@ def test_report_counts_each_duty_and_the_departures(log: Path) -> None:
 
 def test_report_period_is_by_awareness_date(log: Path) -> None:
     report = report_json(log, "--from", "2024-01-01", "--to", "2024-12-31")
-    assert report["cases"] == 1 and report["by_outcome"][0]["edition"] == "wt2023@3"
+    assert report["cases"] == 1 and report["by_outcome"][0]["edition"] == "wt2023@4"
     result = scr("log", "report", str(log), "--from", "2024-12-31", "--to", "2024-01-01")
     assert result.exit_code == 1 and "--to" in result.output
 
