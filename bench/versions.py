@@ -2,10 +2,10 @@
 
     python bench/versions.py [--cases N] [--seed S] [OLD NEW ...]
 
-Defaults compare each edition's version 3 (or 2, for the LSCB era) with the version before it, on N generated
-cases (bench/cases.py), each named edition outright, and print the ratio new / old (1.00: the same speed). The
-newer versions add the duty owners, the clock starts and the sexual-abuse inference (issue 12); records made under
-the older ones still replay under them.
+Defaults compare each edition's latest version with the one before it, on N generated cases (bench/cases.py),
+each named edition outright, and print the ratio new / old (1.00: the same speed). The newer versions add the duty
+owners, the clock starts, the sexual-abuse inference and the remand read as looked after (issue 12); records made
+under the older ones still replay under them.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from cases import generate_cases  # noqa: E402
 from scr_eligibility import evaluate  # noqa: E402
 from scr_eligibility.criteria.catalogue import get_edition  # noqa: E402
 
-PAIRS = (("wt2006@1", "wt2006@2"), ("wt2013@1", "wt2013@2"), ("wt2018@2", "wt2018@3"), ("wt2023@2", "wt2023@3"))
+PAIRS = (("wt2006@2", "wt2006@3"), ("wt2010@2", "wt2010@3"), ("wt2013@2", "wt2013@3"), ("wt2015@1", "wt2015@2"),
+         ("wt2018@3", "wt2018@4"), ("wt2023@3", "wt2023@4"))
 
 
 def rate(cases: list[dict], ref: str, repeat: int = 3) -> float:
