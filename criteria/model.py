@@ -161,6 +161,8 @@ class NoteDef(BaseModel):
     text: str = Field(description="The words of the source, quoted, or marked as a summary.")
     source: str
     condition: Any
+    #: "inference": the note says how a fact not answered was read from another (shown apart from other processes).
+    kind: Literal["note", "inference"] = "note"
 
 
 class Criterion(BaseModel):

@@ -212,6 +212,10 @@ class NoteResult(_Model):
     title: str
     text: str
     source: str
+    # Left out of the JSON for a plain note, so a note dumps as it did before inferences were told apart.
+    kind: str = Field("note", exclude_if=lambda v: v == "note", description=(
+        "\"inference\" when the note says how a fact not answered was read from another (an inference, not an "
+        "answer); else \"note\"."))
 
 
 def _empty(value: Any) -> bool:

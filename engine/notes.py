@@ -23,5 +23,5 @@ def shown_notes(facts: Facts, edition: Edition) -> tuple[NoteResult, ...]:
         return ()
     values: dict[str, Any] = facts.__dict__
     named = named_conditions(edition)
-    return tuple(NoteResult.build(id=n.id, title=n.title, text=n.text, source=n.source)
+    return tuple(NoteResult.build(id=n.id, title=n.title, text=n.text, source=n.source, kind=n.kind)
                  for n in content.notes if compiled_truth(f"notes.{n.id}", n.condition, named)(values) is True)

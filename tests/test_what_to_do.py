@@ -119,6 +119,34 @@ def test_the_step_about_another_bodys_duty_is_numbered_and_nothing_owed_is_not_s
     assert table.index("1. Make sure the authority") < table.index("This authority owes no duty of its own")
 
 
+@pytest.mark.parametrize(("facts", "note"), [
+    ({"age": 9, "outcome": "died", "sexual_abuse": True, "normally_resident": True, "awareness_date": "2011-05-02"},
+     "Abuse or neglect inferred from sexual abuse"),
+    ({"age": 16, "outcome": "died", "abuse_or_neglect": "not_known_or_suspected", "custody": "on_remand",
+      "remanded_to": "youth_detention_accommodation", "responsible_authority": "this_authority",
+      "location": "in_area", "awareness_date": "2024-05-02"}, "Looked after, inferred from the remand"),
+])
+def test_an_inference_is_shown_as_one_beside_the_steps_not_among_other_bodies(facts: dict[str, Any],
+                                                                              note: str) -> None:
+    """An inference (sexual abuse is abuse; a child on remand is looked after) is shown as one, in a section of
+    its own under What to do now in every output, never as "another body, or another process"; in the JSON the
+    note says it is an inference, and a plain note dumps as before (no kind)."""
+    decision = evaluate(facts)
+    todo = what_to_do(decision)
+    assert [i.title for i in todo.inferred] == [note]
+    assert note not in [o.body for o in todo.elsewhere]
+    for name, text in _outputs(decision).items():
+        flat = " ".join(text.split())
+        assert "Read from other facts (an inference, not an answer" in flat, name
+        heading, inferred_at = flat.index("Read from other facts"), flat.index(note)
+        assert heading < inferred_at < heading + 200, name
+        if "For another body, or another process" in flat:
+            assert inferred_at < flat.index("For another body, or another process"), name
+    dumped = decision.model_dump(mode="json")
+    kinds = {n["id"]: n.get("kind") for e in dumped["editions"] for n in e.get("notes", [])}
+    assert "inference" in kinds.values() and all(k in (None, "inference") for k in kinds.values())
+
+
 def test_reasons_name_the_failing_part_not_a_satisfied_branch() -> None:
     """s16C(1)(a) fails on where it happened, and on the one branch that needs a death: each failed branch is said,
     and the outcome condition is not quoted as the whole reason ("the child died or was seriously harmed": met)."""

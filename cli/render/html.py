@@ -30,7 +30,7 @@ from ..._version import __version__
 from ...dates import today
 from ...engine.decision import Decision
 from ...facts import FACT_NAMES, KINDS, MAX_TEXT, allowed_values, fact_text, label
-from .todo import undated_words
+from .todo import INFERRED, undated_words
 from .view import STATUS_WORDS, decision_view, verdict
 
 _HERE = files(__package__)
@@ -98,7 +98,7 @@ def given(name: str, value: Any) -> str:
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=_Loader(), autoescape=True, finalize=_escape, undefined=jinja2.StrictUndefined)
     env.filters.update(sentence=sentence, long_date=long_date, question=question, squash=lambda t: " ".join(t.split()))
-    env.globals.update(version=__version__, STATUS_WORDS=STATUS_WORDS, FACT_NAMES=FACT_NAMES, KINDS=KINDS,
+    env.globals.update(version=__version__, INFERRED=INFERRED, STATUS_WORDS=STATUS_WORDS, FACT_NAMES=FACT_NAMES, KINDS=KINDS,
                        MAX_TEXT=MAX_TEXT, verdict=verdict, given=given, today=today,
                        undated_words=undated_words)
     return env

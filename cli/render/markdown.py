@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...engine.decision import Decision, EditionResult
 from .reasons import reason_words
-from .todo import undated_words
+from .todo import INFERRED, undated_words
 from .view import STATUS_WORDS, DecisionView, decision_view
 
 
@@ -28,6 +28,10 @@ def what_to_do_markdown(view: DecisionView) -> list[str]:
         out += [""] if todo.steps else []
         out.append(todo.nothing_owed)
         out += [f"- {choice}" for choice in todo.may_choose]
+    if todo.inferred:
+        out += ["", f"**{INFERRED}**", ""]
+        for item in todo.inferred:
+            out.append(f"- **{_cell(item.title)}:** {_cell(item.text)} (*Source:* {_cell(item.source)})")
     if todo.open:
         out += ["", "**Still open, and what would settle it:**", ""]
         for item in todo.open:

@@ -14,7 +14,7 @@ from tabulate import tabulate
 
 from ...engine.decision import CriterionResult, Decision, EditionResult
 from .reasons import condition_words, reason_words
-from .todo import undated_words
+from .todo import INFERRED, undated_words
 from .view import STATUS_WORDS, DecisionView, EditionView, decision_view, verdict
 
 #: The widest layout: beyond it lines get too long to read, whatever the terminal.
@@ -66,6 +66,11 @@ def what_to_do_lines(view: DecisionView, width: int) -> list[str]:
         out.append(wrap(todo.nothing_owed, width))
         for choice in todo.may_choose:
             out.append(wrap(choice, width, "  ", first="- "))
+    if todo.inferred:
+        out += ["", INFERRED]
+        for item in todo.inferred:
+            out.append(wrap(f"{item.title}: {item.text}", width, "  ", first="- "))
+            out.append(_field("Source:", item.source, width, 2))
     if todo.open:
         out += ["", "Still open, and what would settle it:"]
         for item in todo.open:

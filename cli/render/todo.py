@@ -31,6 +31,8 @@ HOW: dict[str, str] = {
 }
 #: The words for the basis of a duty when it sets no time limit.
 _BASIS = {"statute": "the statute", "regulations": "the regulations", "guidance": "the guidance"}
+#: The heading of the inferences, in every output.
+INFERRED = "Read from other facts (an inference, not an answer: record the fact to replace it):"
 #: Facts named under one open question at most ("the one or two facts that would settle it").
 OPEN_FACTS = 2
 
@@ -109,6 +111,16 @@ class Elsewhere:
 
 
 @dataclass(frozen=True)
+class Inferred:
+    """A fact not answered that the edition read from another (an inference, not an answer)."""
+
+    title: str
+    text: str
+    source: str
+    edition: str
+
+
+@dataclass(frozen=True)
 class WhatToDo:
     steps: tuple[Step, ...]
     open: tuple[Open, ...]
@@ -117,6 +129,8 @@ class WhatToDo:
     nothing_owed: str | None
     #: What the authority may still choose to do, when nothing is owed.
     may_choose: tuple[str, ...]
+    #: Facts read from other facts: shown beside the steps that rest on them, not among other processes.
+    inferred: tuple[Inferred, ...] = ()
 
 
 #: When a next step is due: the law sets none, but the other body's duty may be running (issue 12.2).
@@ -190,8 +204,19 @@ def _elsewhere(decision: Decision) -> list[Elsewhere]:
                 out.append(Elsewhere(determination.label, determination.who_decides,
                                      f"{edition.short_title} ({edition.ref}), {', '.join(met)}", "decision", edition.ref))
         for note in edition.notes:
-            out.append(Elsewhere(note.title, note.text, note.source, "note", edition.ref))
+            if note.kind != "inference":
+                out.append(Elsewhere(note.title, note.text, note.source, "note", edition.ref))
     return out
+
+
+def _inferred(decision: Decision) -> list[Inferred]:
+    out: dict[tuple[str, str], Inferred] = {}
+    for edition in decision.editions:
+        for note in edition.notes:
+            if note.kind == "inference":  # the same inference under two editions is told once
+                out.setdefault((note.title, note.text), Inferred(note.title, note.text, note.source,
+                                                                 f"{edition.short_title} ({edition.ref})"))
+    return list(out.values())
 
 
 def _may_choose(decision: Decision) -> list[str]:
@@ -226,8 +251,9 @@ def what_to_do(decision: Decision, now: _dt.date | None = None) -> WhatToDo:
         else:
             nothing = "No rules applied: give the date the authority became aware, or choose an edition."
         may = [] if open_main else _may_choose(decision)
-    return WhatToDo(tuple(steps), tuple(_open(decision)), tuple(_elsewhere(decision)), nothing, tuple(may))
+    return WhatToDo(tuple(steps), tuple(_open(decision)), tuple(_elsewhere(decision)), nothing, tuple(may),
+                    tuple(_inferred(decision)))
 
 
-__all__ = ["HOW", "NEXT_STEP_WHEN", "Elsewhere", "Open", "Step", "WhatToDo", "undated_words", "what_to_do", "when_words",
+__all__ = ["HOW", "INFERRED", "NEXT_STEP_WHEN", "Elsewhere", "Inferred", "Open", "Step", "WhatToDo", "undated_words", "what_to_do", "when_words",
            "working_days_left"]
