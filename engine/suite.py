@@ -58,6 +58,8 @@ __all__ = ["EXPECT_KEYS", "SUITE_KEYS", "CaseResult", "compare", "load_suite_cas
 SUITE_KEYS = ("name", "as_of", "editions", "readings", "facts", "expect")
 EXPECT_KEYS = ("outcome", "determinations", "criteria", "possible", "duties", "owed_by", "next_steps", "started")
 _STATUSES = ("met", "not_met", "unknown")
+#: What a check returns for a value it refused (and named in a problem).
+_REFUSED = object()
 
 Expect = dict[str, dict[str, Any]]
 
@@ -155,25 +157,40 @@ def _expectation(edition: Edition, entry: dict[str, Any], where: str, problems: 
         problems.append(Problem(f"{where}.outcome", "nothing", f"the outcome of {primary.id} (it is required)"))
     else:
         out["outcome"] = _outcome(entry["outcome"], primary, f"{where}.outcome", problems)
-    if "determinations" in entry:
-        out["determinations"] = {}
-        for did, outcome in _mapping(entry["determinations"], f"{where}.determinations", problems).items():
-            if did not in determinations:
-                problems.append(unknown_name(f"{where}.determinations.{did}", did, list(determinations),
-                                              f"a determination of {edition.id}"))
-                continue
-            out["determinations"][did] = _outcome(outcome, determinations[did], f"{where}.determinations.{did}",
-                                                  problems)
-    if "criteria" in entry:
-        out["criteria"] = {}
-        for cid, status in _mapping(entry["criteria"], f"{where}.criteria", problems).items():
-            if cid not in criteria:
-                problems.append(unknown_name(f"{where}.criteria.{cid}", cid, criteria,
-                                              f"a criterion of {edition.id}"))
-            elif status not in _STATUSES:
-                problems.append(Problem(f"{where}.criteria.{cid}", repr(status), "met, not_met or unknown"))
-            else:
-                out["criteria"][cid] = status
+    def words(kind: str, none_allowed: bool = False) -> Any:
+        def check(_name: str, raw: Any, location: str) -> Any:
+            if (raw is None and none_allowed) or (isinstance(raw, str) and raw.strip()):
+                return raw
+            problems.append(Problem(location, repr(raw)[:60], kind))
+            return _REFUSED
+        return check
+
+    def status(_name: str, raw: Any, location: str) -> Any:
+        if raw in _STATUSES:
+            return raw
+        problems.append(Problem(location, repr(raw), "met, not_met or unknown"))
+        return _REFUSED
+
+    # Each key maps names (of determinations, criteria or duties of this edition) to what is expected of them.
+    checks = {
+        "determinations": (list(determinations), "a determination of",
+                           lambda name, raw, location: _outcome(raw, determinations[name], location, problems)),
+        "criteria": (criteria, "a criterion of", status),
+        "duties": (duties, "a duty of", lambda _name, raw, location: _date(raw, location, problems)),
+        "owed_by": (list(determinations), "a determination of",
+                    words("words the owner must contain, or null for no other owner", none_allowed=True)),
+        "next_steps": (list(determinations), "a determination of", words("words of a next step")),
+        "started": (duties, "a duty of", words("a fact name")),
+    }
+    for key, (names, what, check) in checks.items():
+        if key in entry:
+            out[key] = {}
+            for name, raw in _mapping(entry[key], f"{where}.{key}", problems).items():
+                location = f"{where}.{key}.{name}"
+                if name not in names:
+                    problems.append(unknown_name(location, name, names, f"{what} {edition.id}"))
+                elif (value := check(name, raw, location)) is not _REFUSED:
+                    out[key][name] = value
     if "possible" in entry:
         possible = entry["possible"]
         if not isinstance(possible, list):
@@ -182,37 +199,6 @@ def _expectation(edition: Edition, entry: dict[str, Any], where: str, problems: 
         else:
             out["possible"] = [_outcome(o, primary, f"{where}.possible", problems, undetermined=False)
                                for o in possible]
-    if "duties" in entry:
-        out["duties"] = {}
-        for duty_id, due in _mapping(entry["duties"], f"{where}.duties", problems).items():
-            if duty_id not in duties:
-                problems.append(unknown_name(f"{where}.duties.{duty_id}", duty_id, duties,
-                                              f"a duty of {edition.id}"))
-            else:
-                out["duties"][duty_id] = _date(due, f"{where}.duties.{duty_id}", problems)
-    if "owed_by" in entry:
-        out["owed_by"] = {}
-        for did, words in _mapping(entry["owed_by"], f"{where}.owed_by", problems).items():
-            if did not in determinations:
-                problems.append(unknown_name(f"{where}.owed_by.{did}", did, list(determinations),
-                                              f"a determination of {edition.id}"))
-            elif words is not None and (not isinstance(words, str) or not words.strip()):
-                problems.append(Problem(f"{where}.owed_by.{did}", repr(words)[:60],
-                                        "words the owner must contain, or null for no other owner"))
-            else:
-                out["owed_by"][did] = words
-    for key, names, what in (("next_steps", list(determinations), "a determination of"),
-                             ("started", duties, "a duty of")):
-        if key in entry:
-            out[key] = {}
-            for name, words in _mapping(entry[key], f"{where}.{key}", problems).items():
-                if name not in names:
-                    problems.append(unknown_name(f"{where}.{key}.{name}", name, names, f"{what} {edition.id}"))
-                elif not isinstance(words, str) or not words.strip():
-                    problems.append(Problem(f"{where}.{key}.{name}", repr(words)[:60],
-                                            "words of a next step" if key == "next_steps" else "a fact name"))
-                else:
-                    out[key][name] = words
     return out
 
 
