@@ -214,8 +214,14 @@ class Explainer:
         evidence: list[Evidence | tuple[int, str, str, Status]] = []
         missing: dict[str, None] = {}
         presumed: list[tuple[str, str]] = []
+        # An unknown condition under a part already settled (remanded where, when custody is none) cannot change the
+        # criterion: it is neither shown as open nor asked for. A presumed one is kept, with its caveat.
+        open_ = set(self._residue_walk(self.trees[criterion.id])(
+            {i: state in (KNOWN_TRUE, PRESUMED_TRUE) for i, state in states.items() if state != UNKNOWN})[2])
         for index in indexes:
             fact, state = self.leaf_facts[index], states[index]
+            if state == UNKNOWN and index not in open_:
+                continue
             unknown_value = state >= UNKNOWN
             if unknown_value:
                 missing[fact] = None
@@ -341,13 +347,17 @@ class Explainer:
         Parts already settled drop out (a met part of an ``all``, a failed branch of an ``any``).
         Only on a cache miss: the words depend on the leaf truths alone, which the key holds.
         """
+        return self._residue_walk(condition)(leaf_truth)[1]
+
+    def _residue_walk(self, condition: Condition) -> _Residue:
         walk = self._residues.get(id(condition))
         if walk is None:
             walk = self._residues[id(condition)] = _compile_residue(condition, self)
-        return walk(leaf_truth)[1]
+        return walk
 
 
-_Residue = Callable[[Mapping[int, bool]], tuple[bool | None, str | None]]
+# (settled truth, words of what is open, the leaves still open: those under no settled part)
+_Residue = Callable[[Mapping[int, bool]], tuple[bool | None, str | None, tuple[int, ...]]]
 
 
 def _compile_residue(condition: Condition, explainer: Explainer) -> _Residue:
@@ -361,36 +371,37 @@ def _compile_residue(condition: Condition, explainer: Explainer) -> _Residue:
         index = explainer.leaf_number[condition.key]
         words = explainer.leaf_words[index]  # the words of the edition's first leaf with this comparison
 
-        def leaf(leaf_truth: Mapping[int, bool]) -> tuple[bool | None, str | None]:
+        def leaf(leaf_truth: Mapping[int, bool]) -> tuple[bool | None, str | None, tuple[int, ...]]:
             truth = leaf_truth.get(index)
-            return (None, words) if truth is None else (truth, None)
+            return (None, words, (index,)) if truth is None else (truth, None, ())
         return leaf
     if isinstance(condition, Not):
         inner = _compile_residue(condition.item, explainer)
 
-        def negation(leaf_truth: Mapping[int, bool]) -> tuple[bool | None, str | None]:
-            truth, words = inner(leaf_truth)
-            return (None, f"not ({words})") if truth is None else (not truth, None)
+        def negation(leaf_truth: Mapping[int, bool]) -> tuple[bool | None, str | None, tuple[int, ...]]:
+            truth, words, open_ = inner(leaf_truth)
+            return (None, f"not ({words})", open_) if truth is None else (not truth, None, ())
         return negation
     items = tuple(_compile_residue(item, explainer) for item in condition.items)  # type: ignore[union-attr]
     decisive = isinstance(condition, Any_)  # True settles an any; False settles an all
     joiner = " or " if decisive else " and "
 
-    def group(leaf_truth: Mapping[int, bool]) -> tuple[bool | None, str | None]:
+    def group(leaf_truth: Mapping[int, bool]) -> tuple[bool | None, str | None, tuple[int, ...]]:
         results = [item(leaf_truth) for item in items]
         open_ = False
-        for truth, _ in results:
+        for truth, _, _ in results:
             if truth is decisive:
-                return decisive, None
+                return decisive, None, ()
             if truth is None:
                 open_ = True
         if not open_:
-            return not decisive, None
-        parts = list(dict.fromkeys(w for _, w in results if w))  # the same words once, even when branches share them
+            return not decisive, None, ()
+        leaves = tuple(dict.fromkeys(i for _, _, ix in results for i in ix))
+        parts = list(dict.fromkeys(w for _, w, _ in results if w))  # the same words once, even when branches share them
         if not parts:
-            return None, None
+            return None, None, leaves
         text = joiner.join(parts)
-        return None, f"({text})" if len(parts) > 1 and decisive else text
+        return None, f"({text})" if len(parts) > 1 and decisive else text, leaves
     return group
 
 

@@ -70,9 +70,12 @@ def _criterion(tables: _Tables, criterion: Criterion, status: str, leaf_truth: d
                values: dict[str, Any]) -> CriterionResult:
     evidence = []
     missing: dict[str, None] = {}
+    open_ = _open(tables.trees[criterion.id], tables, leaf_truth)
     for index in tables.criterion_leaves[criterion.id]:
         leaf = tables.leaves[index]
         value = values[leaf.fact]
+        if leaf_truth.get(index) is None and index not in open_:  # under a settled part: cannot change it
+            continue
         if value is None:
             missing[leaf.fact] = None
         truth = leaf_truth.get(index)
@@ -99,6 +102,17 @@ def _settled(condition: Condition, tables: _Tables, leaf_truth: dict[int, bool])
     if decisive in values:
         return decisive
     return (not decisive) if all(v is not None for v in values) else None
+
+
+def _open(condition: Condition, tables: _Tables, leaf_truth: dict[int, bool]) -> set[int]:
+    """The leaves of ``condition`` with no truth that no settled part above them holds."""
+    if _settled(condition, tables, leaf_truth) is not None:
+        return set()
+    if isinstance(condition, Leaf):
+        return {tables.number[condition.key]}
+    if isinstance(condition, Not):
+        return _open(condition.item, tables, leaf_truth)
+    return set().union(*(_open(i, tables, leaf_truth) for i in condition.items))  # type: ignore[union-attr]
 
 
 def _residue(condition: Condition, tables: _Tables, leaf_truth: dict[int, bool]) -> str | None:

@@ -134,6 +134,8 @@ def _consistent(draw: st.DrawFn, facts: dict[str, Any]) -> None:
         facts["death_location"] = None
     if facts["care_leaver"] is True and ((age is not None and age < 16) or facts["looked_after"] is True):
         facts["care_leaver"] = draw(st.sampled_from([None, False]))
+    if facts["custody"] == "none" and facts["custody_setting"] in ("young_offender_institution", "secure_training_centre"):
+        facts["custody_setting"] = draw(st.sampled_from([None, "secure_childrens_home", "other"]))
     if facts["remanded_to"] is not None and facts["custody"] not in (None, "on_remand"):
         facts["remanded_to"] = None
     if facts["remanded_to"] == "local_authority_accommodation" and facts["custody_setting"] in (

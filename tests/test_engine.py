@@ -321,3 +321,26 @@ def test_an_edition_named_with_a_date_it_was_not_in_force_on_says_so() -> None:
     """`--as-of 2010-01-01 --edition wt2023` applies wt2023 as asked, and the decision notes it was not in force."""
     decision = evaluate({"age": 5}, as_of="2010-01-01", editions=["wt2023"])
     assert "wt2023@4 was not in force on that date" in decision.editions_applied
+
+
+def test_a_condition_under_a_settled_part_is_not_shown_open_nor_asked() -> None:
+    """Regression (a realistic nursery death under WT2015): M3 reads "on remand" as custody on_remand and remanded
+    to youth detention accommodation; with custody none that part is settled (not met), so the unknown remand
+    cannot change M3: it was listed as unknown evidence, as a fact that decides, and asked ("remanded to
+    where?"), though any answer is refused beside custody none. Only the setting is still open."""
+    from scr_eligibility.engine.questions import decisive_questions
+
+    facts = {"awareness_date": "2016-05-10", "age": 1, "outcome": "died", "abuse_or_neglect": "not_known_or_suspected",
+             "custody": "none", "mental_health_act_detention": False, "deprivation_of_liberty": "none"}
+    decision = evaluate(facts, editions=["wt2015"])
+    m3 = next(c for c in decision.editions[0].criteria if c.id == "M3")
+    assert m3.status == "unknown"
+    assert m3.missing_facts == ("custody_setting",)
+    assert {e.fact for e in m3.evidence} == {"custody_setting"}
+    assert "remanded_to" not in decision.editions[0].primary.deciding_facts
+    asked = [q.fact for q in decisive_questions(facts, editions=["wt2015"])]
+    assert "custody_setting" in asked and "remanded_to" not in asked
+    # With custody unknown the remand is open again, and asked.
+    del facts["custody"]
+    assert "remanded_to" in next(c for c in evaluate(facts, editions=["wt2015"]).editions[0].criteria
+                                 if c.id == "M3").missing_facts

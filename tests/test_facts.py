@@ -399,3 +399,14 @@ def test_an_edition_written_before_the_nations_were_named_reads_each_as_outside_
                          "location": place, "normally_resident": True}, editions=["wt2023@1"])
     statuses = {c.id: c.status for e in decision.editions for c in e.criteria}
     assert statuses["s16C-1b"] == "met" and statuses["s16C-1a"] == "not_met"
+
+
+def test_a_young_offender_institution_or_secure_training_centre_with_custody_none_is_refused() -> None:
+    """Prison Act 1952 s43(1): young offender institutions and secure training centres are for the detention of
+    children sentenced or remanded (a remand there is to youth detention accommodation, LASPO 2012 s102(2)); a
+    child in no custody may still be in a secure children's home (a welfare placement, Children Act 1989 s25)."""
+    for setting in ("young_offender_institution", "secure_training_centre"):
+        assert names_both(refused({"outcome": "died", "custody": "none", "custody_setting": setting}),
+                          "custody_setting", "custody")
+    parse_facts({"outcome": "died", "custody": "none", "custody_setting": "secure_childrens_home"})
+    parse_facts({"outcome": "died", "custody": "none", "custody_setting": "young_offender_institution"}, strict=False)

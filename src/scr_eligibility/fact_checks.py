@@ -163,6 +163,14 @@ def _remand(v: Mapping[str, Any], problems: list[Problem]) -> None:
     custody on_remand beside looked_after no (facts of before) is not refused: the remand is checked only
     when remanded_to says which it was."""
     custody, remanded_to = v.get("custody"), v.get("remanded_to")
+    setting = v.get("custody_setting")
+    # A young offender institution or secure training centre holds only children on remand or under sentence
+    # (Prison Act 1952 s43(1); a remand there is to youth detention accommodation, LASPO 2012
+    # s102); a secure children's home or another setting may hold a child in no custody.
+    if custody == "none" and setting in _NOT_LOCAL_AUTHORITY_ACCOMMODATION:
+        problems.append(Problem(
+            "custody_setting", setting, "not a young offender institution or secure training centre, because custody "
+            "is none: those hold only children on remand or under sentence", "correct the custody or the setting"))
     if remanded_to is not None:
         if custody not in (None, "on_remand"):
             problems.append(Problem(
@@ -172,7 +180,6 @@ def _remand(v: Mapping[str, Any], problems: list[Problem]) -> None:
             problems.append(Problem(
                 "remanded_to", remanded_to, "unknown, because the outcome is neither (no death)",
                 "the remand is recorded at the time of death: correct the outcome or the remand"))
-        setting = v.get("custody_setting")
         if remanded_to == "local_authority_accommodation" and setting in _NOT_LOCAL_AUTHORITY_ACCOMMODATION:
             problems.append(Problem(
                 "remanded_to", remanded_to,
