@@ -85,8 +85,10 @@ class CriterionResult(_Model):
     variant: str | None = None
     evidence: tuple[Evidence, ...] = Field(
         description="Met: the conditions that were met. Not met: the conditions that failed. Unknown: the "
-        "conditions whose facts are missing.")
-    missing_facts: tuple[str, ...] = Field(description="Unknown facts this criterion reads.")
+        "conditions whose facts are missing and could still change it.")
+    missing_facts: tuple[str, ...] = Field(
+        description="Unknown facts this criterion reads that could still change it (none under a part already "
+        "settled).")
 
 
 class DutyStart(_Model):

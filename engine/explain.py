@@ -217,7 +217,8 @@ class Explainer:
         # An unknown condition under a part already settled (remanded where, when custody is none) cannot change the
         # criterion: it is neither shown as open nor asked for. A presumed one is kept, with its caveat.
         open_ = set(self._residue_walk(self.trees[criterion.id])(
-            {i: state in (KNOWN_TRUE, PRESUMED_TRUE) for i, state in states.items() if state != UNKNOWN})[2])
+            {i: state in (KNOWN_TRUE, PRESUMED_TRUE) for i, state in states.items() if state != UNKNOWN})[2]) \
+            if UNKNOWN in states.values() else set()
         for index in indexes:
             fact, state = self.leaf_facts[index], states[index]
             if state == UNKNOWN and index not in open_:
