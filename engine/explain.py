@@ -63,9 +63,6 @@ _STATE_STATUS: dict[int, Status] = {KNOWN_FALSE: "not_met", KNOWN_TRUE: "met", U
 _serial = count()
 
 
-_UNSET: Any = object()
-
-
 @dataclass(slots=True)
 class CriterionPattern:
     """What a criterion's explanation is for one pattern; ``result`` is complete when it quotes no value."""
@@ -78,7 +75,7 @@ class CriterionPattern:
     result: CriterionResult | None
     missing_facts: tuple[str, ...]
     presumed: tuple[tuple[str, str], ...]  # (fact, words) of the conditions met or failed on a presumption
-    residue: str | None = _UNSET  # the words of what is still open, worked out when first needed
+    residue: str | None = None  # the words of what is still open (a met part of an all, a failed any drop out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +145,7 @@ class Explainer:
         """The explained result for the criteria ``statuses`` (in edition order) and the engine's leaf truths."""
         patterns = self.patterns(statuses, leaf_truth, values)
         results = tuple(p.result if p.result is not None else self._fill(p, values) for p in patterns)
-        return EditionResult.build(**self._edition_fields, determinations=self.determined(patterns, leaf_truth, facts),
+        return EditionResult.build(**self._edition_fields, determinations=self.determined(patterns, facts),
                                    criteria=results)
 
     def verdict(self, statuses: tuple[Status, ...], leaf_truth: Mapping[int, bool],
@@ -159,7 +156,7 @@ class Explainer:
         a duty's due date is left out (``due`` None), which is all a verdict does not carry.
         """
         patterns = self.patterns(statuses, leaf_truth, values)
-        return patterns, self.determined(patterns, leaf_truth, None)
+        return patterns, self.determined(patterns, None)
 
     def patterns(self, statuses: tuple[Status, ...], leaf_truth: Mapping[int, bool],
                  values: Mapping[str, Any]) -> tuple[CriterionPattern, ...]:
@@ -172,7 +169,7 @@ class Explainer:
         return tuple(self._criterion(i, status, (status, pick(states)))
                      for i, (status, pick) in enumerate(zip(statuses, self._pick)))
 
-    def determined(self, patterns: tuple[CriterionPattern, ...], leaf_truth: Mapping[int, bool],
+    def determined(self, patterns: tuple[CriterionPattern, ...],
                    facts: Facts | None) -> tuple[DeterminationResult, ...]:
         """Each determination for these patterns; its duties dated from ``facts``' dates (None: undated)."""
         statuses = tuple(p.status for p in patterns)
@@ -180,7 +177,7 @@ class Explainer:
         # case's values and the cached result is the whole answer.
         dates = facts if facts is not None and any(getattr(facts, n) is not None for n in _CLOCK_DATES) else None
         dated = dates is None  # (in the key: only then are the duties free of the case's values)
-        return tuple(self._determination(i, (dated, pick(statuses)), patterns, leaf_truth, dates)
+        return tuple(self._determination(i, (dated, pick(statuses)), patterns, dates)
                      for i, pick in enumerate(self._pick_named))
 
     def _fill(self, pattern: CriterionPattern, values: Mapping[str, Any]) -> CriterionResult:
@@ -216,9 +213,11 @@ class Explainer:
         presumed: list[tuple[str, str]] = []
         # An unknown condition under a part already settled (remanded where, when custody is none) cannot change the
         # criterion: it is neither shown as open nor asked for. A presumed one is kept, with its caveat.
-        open_ = set(self._residue_walk(self.trees[criterion.id])(
-            {i: state in (KNOWN_TRUE, PRESUMED_TRUE) for i, state in states.items() if state != UNKNOWN})[2]) \
-            if UNKNOWN in states.values() else set()
+        # The same walk gives the words of what is open (with no unknown leaf, nothing is).
+        _, residue, open_leaves = self._residue_walk(self.trees[criterion.id])(
+            {i: state in (KNOWN_TRUE, PRESUMED_TRUE) for i, state in states.items() if state != UNKNOWN}) \
+            if UNKNOWN in states.values() else (None, None, ())
+        open_ = set(open_leaves)
         for index in indexes:
             fact, state = self.leaf_facts[index], states[index]
             if state == UNKNOWN and index not in open_:
@@ -245,17 +244,17 @@ class Explainer:
                 "text": criterion.text, "citation": criterion.citation, "reading": criterion.reading,
                 "variant": criterion.variant}
         pattern = CriterionPattern(serial=next(_serial), id=criterion.id, status=status, fields=fields, evidence=tuple(evidence),
-                                   result=None, missing_facts=tuple(missing), presumed=tuple(presumed))
+                                   result=None, missing_facts=tuple(missing), presumed=tuple(presumed), residue=residue)
         if all(isinstance(e, Evidence) for e in evidence):  # no value quoted: the whole result is the pattern's
             result = CriterionResult.build(**fields, evidence=tuple(evidence), missing_facts=tuple(missing))  # type: ignore[arg-type]
             pattern = CriterionPattern(pattern.serial, criterion.id, status, fields, pattern.evidence, result, pattern.missing_facts,
-                                       pattern.presumed)
+                                       pattern.presumed, residue)
         return pattern
 
     # ------------------------------------------------------------------ determinations, once per pattern
 
     def _determination(self, position: int, key: tuple[Any, ...], patterns: tuple[CriterionPattern, ...],
-                       leaf_truth: Mapping[int, bool], dates: Facts | None) -> DeterminationResult:
+                       dates: Facts | None) -> DeterminationResult:
         # ``key``: whether duties have a start date, and the named criteria's statuses. The walk of the
         # outcomes depends on the statuses alone; the words on the patterns of the few criteria it names
         # as deciding or still open, which complete the key of the result.
@@ -267,7 +266,7 @@ class Explainer:
         cache = self._determinations[position]
         entry = cache.get((key, relevant))
         if entry is None:
-            entry = self._determination_pattern(self.determinations[position], walk, patterns, leaf_truth)
+            entry = self._determination_pattern(self.determinations[position], walk, patterns)
             # Kept as it is for a case without duties or a start date for them (key[0]); else its duties are dated.
             _store(cache, (key, relevant), entry, MAX_DETERMINATIONS, entry[0] if key[0] or not entry[1] else None)
         result, duties = entry
@@ -304,8 +303,8 @@ class Explainer:
             relevant = tuple(dict.fromkeys(blocking))  # whose open facts and words the possible outcomes give
         return _Walk(tuple(possible), decided_by, tuple(blocking), tuple(place[c] for c in relevant))
 
-    def _determination_pattern(self, determination: Determination, walk: _Walk, patterns: tuple[CriterionPattern, ...],
-                               leaf_truth: Mapping[int, bool]) -> tuple[DeterminationResult, tuple[Any, ...]]:
+    def _determination_pattern(self, determination: Determination, walk: _Walk, patterns: tuple[CriterionPattern, ...]
+                               ) -> tuple[DeterminationResult, tuple[Any, ...]]:
         by_id = {patterns[i].id: patterns[i] for i in walk.relevant}
         possible, decided_by = walk.possible, walk.decided_by
         deciding = tuple(dict.fromkeys(f for c in walk.blocking for f in by_id[c].missing_facts))
@@ -321,7 +320,7 @@ class Explainer:
         for position, (outcome, unknown) in enumerate(possible):
             lead = "" if position == 0 else "otherwise, "
             if unknown:
-                conditions = [f"{self._residue_of(by_id[c], leaf_truth)} ({c})" for c in unknown]
+                conditions = [f"{by_id[c].residue} ({c})" for c in unknown]
                 when = lead + "if " + "; or if ".join(conditions)
             elif outcome.criteria:
                 when = lead + "as " + ", ".join(decided_by) + " " + ("is" if len(decided_by) == 1 else "are") + " met"
@@ -336,21 +335,8 @@ class Explainer:
             label=f"Undetermined: {' / '.join(o.label for o in options)}", who_decides=determination.who_decides,
             decided_by=(), possible=tuple(options), deciding_facts=deciding, duties=(), caveats=()), ()
 
-    def _residue_of(self, pattern: CriterionPattern, leaf_truth: Mapping[int, bool]) -> str | None:
-        """The words of what is open in a criterion: once per pattern (they depend on its leaves' truths alone)."""
-        if pattern.residue is _UNSET:
-            pattern.residue = self.residue(self.trees[pattern.id], leaf_truth)
-        return pattern.residue  # type: ignore[return-value]
-
-    def residue(self, condition: Condition, leaf_truth: Mapping[int, bool]) -> str | None:
-        """What is still unknown in ``condition``, in words; ``None`` when nothing unknown remains.
-
-        Parts already settled drop out (a met part of an ``all``, a failed branch of an ``any``).
-        Only on a cache miss: the words depend on the leaf truths alone, which the key holds.
-        """
-        return self._residue_walk(condition)(leaf_truth)[1]
-
     def _residue_walk(self, condition: Condition) -> _Residue:
+        """The compiled walk of what is open in ``condition`` (a criterion's inlined tree): once per criterion."""
         walk = self._residues.get(id(condition))
         if walk is None:
             walk = self._residues[id(condition)] = _compile_residue(condition, self)
