@@ -2,7 +2,8 @@
 
 bench/cases.py draws plausible cases (most of them deaths or serious harm with abuse or neglect
 known or suspected); this draws each fact on its own, uniformly over "unknown" and its allowed
-values (the age 0..25, dates in the shipped editions' range), so the benchmark also runs on
+values (the age 0..25, dates in the shipped editions' range; the deciding nation always England, whose editions
+the benchmark measures), so the benchmark also runs on
 cases the plausible generator rarely makes. A draw the fact model refuses as a contradiction
 (custody after no death, a care leaver still looked after...) is dropped and drawn again: the
 mix is uniform over the fact sets the model accepts.
@@ -30,8 +31,8 @@ def _draw(rng: random.Random, name: str, start: _dt.date, end: _dt.date) -> Any:
     if name in DATE_FACTS:
         return None if rng.random() < 0.5 else start + _dt.timedelta(days=rng.randint(0, (end - start).days))
     values = allowed_values(name) or ()
-    if name == "deciding_nation":  # the benchmark applies England's editions: another nation's body has none then
-        values = ("england",)
+    if name == "deciding_nation":  # England's editions are measured: another nation's, or all with it unknown, are not
+        return "england"
     return rng.choice((None, *values))
 
 
