@@ -213,10 +213,10 @@ class Explainer:
         presumed: list[tuple[str, str]] = []
         # An unknown condition under a part already settled (remanded where, when custody is none) cannot change the
         # criterion: it is neither shown as open nor asked for. A presumed one is kept, with its caveat.
-        # The same walk gives the words of what is open (with no unknown leaf, nothing is).
+        # The same walk gives the words of what is open (in a met or failed criterion, nothing is).
         _, residue, open_leaves = self._residue_walk(self.trees[criterion.id])(
             {i: state in (KNOWN_TRUE, PRESUMED_TRUE) for i, state in states.items() if state != UNKNOWN}) \
-            if UNKNOWN in states.values() else (None, None, ())
+            if status == "unknown" else (None, None, ())
         open_ = set(open_leaves)
         for index in indexes:
             fact, state = self.leaf_facts[index], states[index]
