@@ -30,10 +30,9 @@ def _draw(rng: random.Random, name: str, start: _dt.date, end: _dt.date) -> Any:
         return None if rng.random() < 0.5 else rng.randint(0, 25)
     if name in DATE_FACTS:
         return None if rng.random() < 0.5 else start + _dt.timedelta(days=rng.randint(0, (end - start).days))
-    values = allowed_values(name) or ()
     if name == "deciding_nation":  # England's editions are measured: another nation's, or all with it unknown, are not
         return "england"
-    return rng.choice((None, *values))
+    return rng.choice((None, *(allowed_values(name) or ())))
 
 
 def iter_uniform(count: int, seed: int = 2026, dates: tuple[_dt.date, _dt.date] | None = None,

@@ -120,6 +120,10 @@ def fact_sets(draw: st.DrawFn, dated: bool = False) -> dict[str, Any]:
     return facts
 
 
+#: Settings that are youth detention accommodation only: they need custody, and are no local authority's.
+_YOUTH_DETENTION_ONLY = ("young_offender_institution", "secure_training_centre")
+
+
 def _consistent(draw: st.DrawFn, facts: dict[str, Any]) -> None:
     """Remove the contradictions of facts.fact_checks from drawn facts (each fix keeps the earlier fact)."""
     age = facts["age"]
@@ -134,12 +138,11 @@ def _consistent(draw: st.DrawFn, facts: dict[str, Any]) -> None:
         facts["death_location"] = None
     if facts["care_leaver"] is True and ((age is not None and age < 16) or facts["looked_after"] is True):
         facts["care_leaver"] = draw(st.sampled_from([None, False]))
-    if facts["custody"] == "none" and facts["custody_setting"] in ("young_offender_institution", "secure_training_centre"):
+    if facts["custody"] == "none" and facts["custody_setting"] in _YOUTH_DETENTION_ONLY:
         facts["custody_setting"] = draw(st.sampled_from([None, "secure_childrens_home", "other"]))
     if facts["remanded_to"] is not None and facts["custody"] not in (None, "on_remand"):
         facts["remanded_to"] = None
-    if facts["remanded_to"] == "local_authority_accommodation" and facts["custody_setting"] in (
-            "young_offender_institution", "secure_training_centre"):
+    if facts["remanded_to"] == "local_authority_accommodation" and facts["custody_setting"] in _YOUTH_DETENTION_ONLY:
         facts["remanded_to"] = "youth_detention_accommodation"
     if facts["remanded_to"] is not None and facts["looked_after"] is False:
         facts["looked_after"] = draw(st.sampled_from([None, True]))

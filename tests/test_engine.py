@@ -15,6 +15,7 @@ from strategies import fact_sets
 from scr_eligibility import evaluate
 from scr_eligibility.criteria import get_edition, latest_editions
 from scr_eligibility.engine.decision import Decision
+from scr_eligibility.engine.questions import decisive_questions
 from scr_eligibility.errors import EngineError, InputError
 from scr_eligibility.facts import Facts, allowed_values
 from scr_eligibility.rules import loaded_rulesets
@@ -328,8 +329,6 @@ def test_a_condition_under_a_settled_part_is_not_shown_open_nor_asked() -> None:
     to youth detention accommodation; with custody none that part is settled (not met), so the unknown remand
     cannot change M3: it was listed as unknown evidence, as a fact that decides, and asked ("remanded to
     where?"), though any answer is refused beside custody none. Only the setting is still open."""
-    from scr_eligibility.engine.questions import decisive_questions
-
     facts = {"awareness_date": "2016-05-10", "age": 1, "outcome": "died", "abuse_or_neglect": "not_known_or_suspected",
              "custody": "none", "mental_health_act_detention": False, "deprivation_of_liberty": "none"}
     decision = evaluate(facts, editions=["wt2015"])

@@ -7,8 +7,9 @@ location and the other fact in what it expected.
 
 The checks added with the place, residence, remand, date and infant-age facts (and the
 contradictions the definitions make: "neither" with a serious injury, a care leaver under 16
-or still looked after) are *new* checks: ``strict=False`` skips them, so that a decision
-recorded before they existed can still be replayed with the facts it was made on. The
+or still looked after, a young offender institution with custody none) are *new* checks:
+``strict=False`` skips them, so that a decision recorded before they existed can still be
+replayed with the facts it was made on. The
 checks that existed then (dates in the future, awareness before the incident, the age and
 the dates, custody without a death, sexual abuse without abuse) always run.
 """
